@@ -1,0 +1,121 @@
+"""A small HTTP load generator: closed-loop saturation and open-loop steady rate."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import secrets
+import statistics
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+
+TEXT = (
+    "Ik zou graag meer bomen en schaduw zien in het park, met bankjes voor ouderen en een "
+    "afgesloten speelplek voor de kleinsten. Ook een drinkfontein zou welkom zijn."
+)
+
+
+class Client:
+    """One resident's browser: keeps its connection, cookie and CSRF token."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.connection = http.client.HTTPConnection(host, port, timeout=30)
+        self.connection.request("GET", "/c/demo")
+        response = self.connection.getresponse()
+        html = response.read().decode()
+        cookie = response.getheader("Set-Cookie") or ""
+        self.cookie = cookie.split(";")[0]
+        match = re.search(r'name="csrf_token" value="([^"]*)"', html)
+        self.token = match.group(1) if match else ""
+
+    def post(self, nonce: str | None = None) -> int:
+        """Send one form and return the HTTP status."""
+        body = urllib.parse.urlencode(
+            {"csrf_token": self.token, "nonce": nonce or secrets.token_urlsafe(18), "text": TEXT}
+        )
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": self.cookie}
+        self.connection.request("POST", "/c/demo", body=body, headers=headers)
+        response = self.connection.getresponse()
+        response.read()
+        return response.status
+
+
+@dataclass
+class Outcome:
+    """What a load run saw."""
+
+    seconds: float
+    statuses: dict[int, int] = field(default_factory=dict)
+    latencies: list[float] = field(default_factory=list)
+
+    @property
+    def ok(self) -> int:
+        """Count the requests that succeeded."""
+        return self.statuses.get(200, 0)
+
+    @property
+    def throughput(self) -> float:
+        """Return successful requests per second."""
+        return self.ok / self.seconds
+
+    def percentile(self, q: float) -> float:
+        """Return a latency percentile in milliseconds."""
+        ordered = sorted(self.latencies)
+        return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def saturate(host: str, port: int, clients: int, seconds: float) -> Outcome:
+    """Let `clients` send forms back to back for `seconds`; return what got through."""
+    outcome = Outcome(seconds)
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def run() -> None:
+        client = Client(host, port)
+        while time.monotonic() < stop_at:
+            status = client.post()
+            with lock:
+                outcome.statuses[status] = outcome.statuses.get(status, 0) + 1
+
+    threads = [threading.Thread(target=run) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcome
+
+
+def steady(host: str, port: int, rate: float, seconds: float, pool: int = 16) -> Outcome:
+    """Send `rate` forms per second on a fixed schedule; latency counts from the planned start."""
+    outcome = Outcome(seconds)
+    lock = threading.Lock()
+    total = int(rate * seconds)
+    start = time.monotonic() + 0.5
+    counter = iter(range(total))
+
+    def run() -> None:
+        client = Client(host, port)
+        for index in counter:
+            planned = start + index / rate
+            delay = planned - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            status = client.post()
+            latency = time.monotonic() - planned
+            with lock:
+                outcome.statuses[status] = outcome.statuses.get(status, 0) + 1
+                outcome.latencies.append(latency)
+
+    threads = [threading.Thread(target=run) for _ in range(pool)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcome
+
+
+def median(values: list[float]) -> float:
+    """Return the median, for figures repeated in turns."""
+    return statistics.median(values)

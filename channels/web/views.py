@@ -1,0 +1,133 @@
+"""The resident's web pages: open consultations, the form, the thank-you and status pages."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from channels.web.adapter import FormInput, to_inbound, validate
+from intake import consultations, ratelimit
+from intake.csrf import CSRFError
+from intake.i18n import gettext as _
+from intake.models import Consultation, ConsultationStatus, Contribution
+from intake.receive import receive
+from intake.references import normalise_reference
+from intake.web import db_session, runtime
+
+blueprint = Blueprint("web", __name__, template_folder="templates")
+
+
+def _open_consultations() -> list[Consultation]:
+    query = select(Consultation).where(Consultation.status == ConsultationStatus.OPEN)
+    return [c for c in db_session().scalars(query.order_by(Consultation.id)) if c.is_open()]
+
+
+def _consultation(slug: str) -> Consultation:
+    consultation = consultations.lookup(db_session(), slug)
+    if consultation is None or consultation.status == ConsultationStatus.DRAFT:
+        abort(404)
+    return consultation
+
+
+def _form_page(consultation: Consultation, data: FormInput, status: int = 200) -> tuple[str, int]:
+    if not data.nonce:
+        data.nonce = secrets.token_urlsafe(18)
+    texts = consultation.text_in(g.language)
+    settings = runtime().settings
+    return render_template(
+        "web/form.html",
+        consultation=consultation,
+        texts=texts,
+        data=data,
+        max_length=settings.max_text_length,
+    ), status
+
+
+@blueprint.get("/")
+def index() -> str:
+    """List the consultations residents can take part in now."""
+    consultations = _open_consultations()
+    return render_template("web/index.html", consultations=consultations)
+
+
+@blueprint.get("/c/<slug>")
+def form(slug: str) -> tuple[str, int]:
+    """Show a consultation's question and the form to answer it."""
+    return _form_page(_consultation(slug), FormInput())
+
+
+@blueprint.post("/c/<slug>")
+def submit(slug: str) -> tuple[str, int]:
+    """Store an answer and show its reference; on a problem, show the form again, text kept."""
+    consultation = _consultation(slug)
+    data = FormInput.from_form(request.form)
+    if not consultation.is_open():
+        data.errors["form"] = _("Deze bevraging is afgesloten. U kunt niet meer reageren.")
+        return _form_page(consultation, data, 409)
+    if request.form.get("website"):
+        data.errors["form"] = _("Uw bericht kon niet worden verstuurd. Laat het laatste veld leeg.")
+        return _form_page(consultation, data, 400)
+    settings = runtime().settings
+    data.errors = validate(data, settings.max_text_length)
+    if data.errors:
+        return _form_page(consultation, data, 422)
+    session = db_session()
+    address = request.remote_addr or "unknown"
+    limit, window = settings.web_rate_limit, settings.web_rate_window_seconds
+    if not ratelimit.allow(session, settings.secret_key, "web", address, limit, window):
+        session.commit()
+        data.errors["form"] = _(
+            "U hebt veel berichten kort na elkaar gestuurd. "
+            "Probeer het over enkele minuten opnieuw."
+        )
+        return _form_page(consultation, data, 429)
+    inbound = to_inbound(
+        data, consultation_id=consultation.id, language=g.language, secret=settings.secret_key
+    )
+    receipt = receive(session, inbound)
+    session.commit()
+    texts = consultation.text_in(g.language)
+    return render_template(
+        "web/thanks.html", reference=receipt.reference, texts=texts, contact=bool(inbound.sender)
+    ), 200
+
+
+@blueprint.get("/r")
+def lookup() -> Response:
+    """Send a typed reference to its status page."""
+    reference = normalise_reference(request.args.get("reference", ""))
+    if reference is None:
+        return redirect(url_for("web.index", lang=g.language, unknown=1) + "#follow")
+    return redirect(url_for("web.status", reference=reference, lang=g.language))
+
+
+@blueprint.get("/r/<reference>")
+def status(reference: str) -> str:
+    """Show where a contribution stands, without any personal data."""
+    normalised = normalise_reference(reference)
+    contribution = (
+        db_session().scalar(select(Contribution).where(Contribution.reference == normalised))
+        if normalised
+        else None
+    )
+    if contribution is None:
+        abort(404)
+    consultation = contribution.consultation
+    texts = consultation.text_in(g.language) if consultation else None
+    return render_template("web/status.html", contribution=contribution, texts=texts)
+
+
+def render_csrf_failure(error: CSRFError) -> tuple[str, int]:
+    """Show the form again with the resident's text when their page had gone stale."""
+    slug = (request.view_args or {}).get("slug")
+    if request.endpoint != "web.submit" or not slug:
+        return render_template("error.html", error=error), 400
+    data = FormInput.from_form(request.form)
+    data.nonce = ""
+    data.errors["form"] = _(
+        "De pagina stond te lang open. Uw tekst staat er nog: druk opnieuw op Versturen."
+    )
+    return _form_page(_consultation(slug), data, 400)

@@ -1,0 +1,83 @@
+"""The Flask app factory: core routes, language negotiation, and the plugins' blueprints."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, g, render_template, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from intake import health, i18n
+from intake.config import Settings
+from intake.csrf import init_csrf
+from intake.labels import status_explanation, status_label
+from intake.runtime import Runtime
+from intake.web import close_session
+
+log = logging.getLogger("inspraak.web")
+MAX_REQUEST_BYTES = 25 * 1024 * 1024
+
+
+def _negotiate_language() -> None:
+    asked = request.args.get("lang") or request.form.get("lang")
+    if asked in i18n.LANGUAGES:
+        language = asked
+    else:
+        language = request.accept_languages.best_match(i18n.LANGUAGES, i18n.DEFAULT_LANGUAGE)
+    g.language = language
+    g.language_token = i18n.set_language(language)
+
+
+def _error_page(error: HTTPException) -> tuple[str, int]:
+    return render_template("error.html", error=error), error.code or 500
+
+
+def create_app(settings: Settings | None = None, runtime_: Runtime | None = None) -> Flask:
+    """Build the web app: core routes plus every registered plugin's blueprints."""
+    rt = runtime_ or Runtime.start(settings)
+    app = Flask("intake", template_folder="templates")
+    app.config.update(
+        SECRET_KEY=rt.settings.secret_key,
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=(rt.settings.public_url or "").startswith("https:"),
+        TEMPLATES_AUTO_RELOAD=False,
+    )
+    app.extensions["inspraak"] = rt
+    if rt.settings.proxy_hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app,
+            x_for=rt.settings.proxy_hops,
+            x_proto=rt.settings.proxy_hops,
+            x_host=rt.settings.proxy_hops,
+        )
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
+    app.jinja_env.globals.update(
+        LANGUAGES=i18n.LANGUAGES,
+        LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
+        status_label=status_label,
+        status_explanation=status_explanation,
+    )
+    app.before_request(_negotiate_language)
+    app.teardown_request(close_session)
+    app.register_error_handler(HTTPException, _error_page)
+    init_csrf(app)
+    app.register_blueprint(health.blueprint)
+    for plugin in rt.registry.plugins.values():
+        for blueprint in plugin.blueprints:
+            app.register_blueprint(blueprint)
+        if plugin.init_app is not None:
+            plugin.init_app(app)
+
+    @app.context_processor
+    def page_globals() -> dict[str, Any]:
+        return {"language": g.get("language", i18n.DEFAULT_LANGUAGE)}
+
+    return app

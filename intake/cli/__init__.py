@@ -1,0 +1,48 @@
+"""The `inspraak` command: set-up, serving, workers and data management."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from intake.cli.data import consultation, db, demo, export, user
+from intake.cli.serving import run, serve, worker
+from intake.cli.state import pass_state
+from intake.config import ConfigError
+from intake.plugins import discover
+
+__all__ = ["main", "pass_state"]
+
+
+def _group() -> click.Group:
+    @click.group(help="Inspraak: one queue for every resident's voice.")
+    @click.option("-v", "--verbose", is_flag=True, help="Log more detail.")
+    def cli(verbose: bool) -> None:
+        logging.basicConfig(
+            level=logging.DEBUG if verbose else logging.INFO,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+
+    for command in (db, serve, worker, run, demo, consultation, user, export):
+        cli.add_command(command)
+    # Plugins (channels, engines, admin) add their own commands, e.g. `forms` or `scans`.
+    try:
+        from intake.config import load_settings
+
+        extra = load_settings().extra_plugins
+    except ConfigError:
+        extra = ()
+    for command in discover(extra).commands:
+        cli.add_command(command)
+    return cli
+
+
+def main() -> None:
+    """Run the `inspraak` command line."""
+    try:
+        _group()(prog_name="inspraak")
+    except ConfigError as error:
+        click.echo(f"inspraak: configuration error: {error}", err=True)
+        sys.exit(2)

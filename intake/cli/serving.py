@@ -1,0 +1,120 @@
+"""Commands that serve: the WSGI server, the worker, and both together."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from typing import Any
+
+import click
+from gunicorn.app.base import BaseApplication
+
+from intake.cli.state import State, pass_state
+from intake.worker import Worker
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    """Gunicorn running Inspraak's app factory in each worker process."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from intake.app import create_app
+
+        return create_app()
+
+
+def _default_workers() -> int:
+    return min(2 * (os.cpu_count() or 1), 8)
+
+
+def _serve(host: str, port: int, workers: int, threads: int) -> None:
+    _Gunicorn(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread",
+            "accesslog": None,  # addresses and query strings are personal data: no access log
+            "errorlog": "-",
+            "loglevel": "warning",
+            "timeout": 60,
+            "graceful_timeout": 20,
+            "forwarded_allow_ips": "127.0.0.1,::1",
+        }
+    ).run()
+
+
+_host = click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+_port = click.option("--port", default=8000, show_default=True, type=int, help="Port to bind.")
+_workers = click.option(
+    "--workers", default=_default_workers, type=int, help="Web processes (default 2 per core)."
+)
+_threads = click.option("--threads", default=4, show_default=True, type=int, help="Threads each.")
+
+
+@click.command()
+@_host
+@_port
+@_workers
+@_threads
+@pass_state
+def serve(state: State, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the web app with the production WSGI server (gunicorn)."""
+    state.runtime.db.dispose()  # fail fast on bad settings, then let each process connect
+    _serve(host, port, workers, threads)
+
+
+@click.command()
+@click.option("--until-idle", is_flag=True, help="Exit 0 once no job is ready.")
+@pass_state
+def worker(state: State, until_idle: bool) -> None:
+    """Run jobs: downloads, transcription, OCR, replies."""
+    runner = Worker(state.runtime)
+    runner.install_signal_handlers()
+    done = runner.run(until_idle=until_idle)
+    if until_idle:
+        click.echo(f"{done} jobs done")
+
+
+def _supervise_worker(stop: threading.Event) -> None:
+    # The worker is a child process so a crash in a job engine never takes the web down;
+    # it is restarted when it dies, and stopped with the server.
+    command = [sys.executable, "-m", "intake", "worker"]
+    while not stop.is_set():
+        child = subprocess.Popen(command)
+        while child.poll() is None:
+            if stop.wait(1):
+                child.terminate()
+                child.wait(30)
+                return
+        click.echo(f"worker exited with {child.returncode}; restarting", err=True)
+        stop.wait(2)
+
+
+@click.command()
+@_host
+@_port
+@_workers
+@_threads
+@pass_state
+def run(state: State, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the web app and run a worker beside it (what `make run` starts)."""
+    state.runtime.db.dispose()
+    stop = threading.Event()
+    supervisor = threading.Thread(target=_supervise_worker, args=(stop,), daemon=True)
+    supervisor.start()
+    click.echo(f"Inspraak on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    try:
+        _serve(host, port, workers, threads)
+    finally:
+        stop.set()
+        supervisor.join(35)

@@ -1,0 +1,160 @@
+"""Settings read once from the environment; bad values stop start-up with a clear message."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_MEDIA_HOSTS = (
+    "api.twilio.com",
+    "media.twiliocdn.com",
+    "api.telegram.org",
+)
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Inspraak's configuration, typed and validated."""
+
+    data_dir: Path
+    database_url: str
+    secret_key: str
+    public_url: str | None = None
+    vosk_models: Mapping[str, Path] = field(default_factory=dict)
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_api_base: str = "https://api.twilio.com"
+    media_hosts: tuple[str, ...] = DEFAULT_MEDIA_HOSTS
+    telegram_bot_token: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+    web_rate_limit: int = 10
+    web_rate_window_seconds: int = 600
+    proxy_hops: int = 0
+    max_text_length: int = 5000
+    job_lease_seconds: int = 300
+    extra_plugins: tuple[str, ...] = ()
+
+    @property
+    def media_dir(self) -> Path:
+        """Return the folder where originals (audio, scans, photos) are kept."""
+        return self.data_dir / "media"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Tell whether the database is the embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}.") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}.")
+    return value
+
+
+def _url(env: Mapping[str, str], name: str, default: str | None) -> str | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.startswith(("http://", "https://")):
+        raise ConfigError(f"{name} must start with http:// or https://, got {raw!r}.")
+    return raw.rstrip("/")
+
+
+def _secret(env: Mapping[str, str], data_dir: Path) -> str:
+    given = env.get("INSPRAAK_SECRET_KEY", "")
+    if given:
+        if len(given) < 32:
+            raise ConfigError("INSPRAAK_SECRET_KEY must be at least 32 characters long.")
+        return given
+    path = data_dir / "secret_key"
+    if not path.exists():
+        # Created exclusively so two processes starting together agree on one secret.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(48))
+    secret = path.read_text().strip()
+    if len(secret) < 32:
+        raise ConfigError(f"{path} holds no usable secret; delete it to generate a new one.")
+    return secret
+
+
+def _vosk_models(env: Mapping[str, str]) -> dict[str, Path]:
+    prefix = "INSPRAAK_VOSK_MODEL_"
+    models = {}
+    for name, value in env.items():
+        if name.startswith(prefix) and value:
+            language = name[len(prefix) :].lower()
+            path = Path(value)
+            if not path.is_dir():
+                raise ConfigError(f"{name} points to {value!r}, which is not a folder.")
+            models[language] = path
+    return models
+
+
+def _pair(env: Mapping[str, str], first: str, second: str) -> tuple[str | None, str | None]:
+    a, b = env.get(first) or None, env.get(second) or None
+    if bool(a) != bool(b):
+        raise ConfigError(f"Set both {first} and {second}, or neither.")
+    return a, b
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read and check Inspraak's settings from `env` (the process environment by default)."""
+    env = os.environ if env is None else env
+    data_dir = Path(env.get("INSPRAAK_DATA_DIR") or "./var").resolve()
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(
+            f"INSPRAAK_DATA_DIR {str(data_dir)!r} cannot be created: {error}"
+        ) from None
+    database_url = env.get("INSPRAAK_DATABASE_URL") or f"sqlite:///{data_dir / 'inspraak.db'}"
+    if not database_url.startswith(("sqlite", "postgresql")):
+        raise ConfigError(
+            "INSPRAAK_DATABASE_URL must be a SQLite or PostgreSQL URL "
+            "(postgresql+psycopg://user@host/db)."
+        )
+    sid, token = _pair(env, "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
+    hosts = env.get("INSPRAAK_MEDIA_HOSTS", "")
+    media_hosts = tuple(h.strip().lower() for h in hosts.split(",") if h.strip())
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key=_secret(env, data_dir),
+        public_url=_url(env, "INSPRAAK_PUBLIC_URL", None),
+        vosk_models=_vosk_models(env),
+        twilio_account_sid=sid,
+        twilio_auth_token=token,
+        twilio_api_base=_url(env, "TWILIO_API_BASE", None) or "https://api.twilio.com",
+        media_hosts=media_hosts or DEFAULT_MEDIA_HOSTS,
+        telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN") or None,
+        telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET") or None,
+        telegram_api_base=_url(env, "TELEGRAM_API_BASE", None) or "https://api.telegram.org",
+        web_rate_limit=_int(env, "INSPRAAK_WEB_RATE_LIMIT", 10),
+        web_rate_window_seconds=_int(env, "INSPRAAK_WEB_RATE_WINDOW", 600),
+        proxy_hops=_int(env, "INSPRAAK_PROXY_HOPS", 0, minimum=0),
+        max_text_length=_int(env, "INSPRAAK_MAX_TEXT_LENGTH", 5000),
+        job_lease_seconds=_int(env, "INSPRAAK_JOB_LEASE_SECONDS", 300),
+        extra_plugins=tuple(
+            p.strip() for p in env.get("INSPRAAK_PLUGINS", "").split(",") if p.strip()
+        ),
+    )

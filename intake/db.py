@@ -1,0 +1,95 @@
+"""Engines and sessions: SQLite in WAL mode by default, PostgreSQL to scale out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+WRITE_OPTION = "inspraak_write"
+
+
+def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers go on while one writer writes; busy_timeout queues writers instead
+    # of failing them; SQLite leaves foreign keys unchecked unless asked.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _begin(conn: Any) -> None:
+    # A writing transaction takes the write lock at BEGIN: one that read first and then
+    # wrote would fail at once ("database is locked") when another writer came between.
+    # Reading transactions stay deferred, so page views never wait for writers.
+    immediate = conn.get_execution_options().get(WRITE_OPTION)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str, **options: Any) -> Engine:
+    """Create an engine for `url`, tuned for Inspraak's use of it."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "isolation_level": None}, **options
+        )
+        event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "begin", _begin)
+        return engine
+    options.setdefault("pool_pre_ping", True)
+    return create_engine(url, **options)
+
+
+class Database:
+    """One engine and its two session factories: for reading, and for writing."""
+
+    def __init__(self, url: str, **options: Any) -> None:
+        self.url = url
+        self.engine = make_engine(url, **options)
+        self.readers = sessionmaker(self.engine, expire_on_commit=False)
+        self.writers = sessionmaker(
+            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+        )
+
+    @contextmanager
+    def session(self, *, write: bool = True) -> Iterator[Session]:
+        """Open a session that rolls back on error and always closes; callers commit."""
+        session = (self.writers if write else self.readers)()
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        """Close every pooled connection (before forking, and at exit)."""
+        self.engine.dispose()
+
+
+def dialect_name(session: Session) -> str:
+    """Name the database behind a session: `sqlite` or `postgresql`."""
+    return session.get_bind().dialect.name
+
+
+def insert(session: Session, model: type[Any]) -> Any:
+    """Return a Core INSERT into `model`'s table in the session's dialect (for ON CONFLICT).
+
+    The table, not the mapped class, keeps the ORM's bulk machinery out of hot paths.
+    """
+    dialect = postgresql if dialect_name(session) == "postgresql" else sqlite
+    return dialect.insert(model.__table__)
+
+
+def upsert(
+    session: Session, model: type[Any], values: dict[str, Any], key: str, update: dict[str, Any]
+) -> None:
+    """Insert a row, or update it when one with the same `key` column exists."""
+    statement = insert(session, model).values(**values)
+    session.execute(statement.on_conflict_do_update(index_elements=[key], set_=update))

@@ -1,0 +1,105 @@
+"""Export a consultation's contributions as JSON or CSV, with or without personal data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from intake.models import Consultation, Contribution
+
+FIELDS = (
+    "reference",
+    "consultation",
+    "channel",
+    "language",
+    "status",
+    "received_at",
+    "text",
+    "text_origin",
+    "confidence",
+    "needs_person",
+    "needs_person_reason",
+    "postcode",
+    "answers",
+    "attachments",
+)
+PERSONAL_FIELDS = ("author_name", "contact")
+
+
+def _row(contribution: Contribution, slug: str, personal: bool) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "reference": contribution.reference,
+        "consultation": slug,
+        "channel": contribution.channel,
+        "language": contribution.language,
+        "status": contribution.status,
+        "received_at": contribution.received_at.isoformat(),
+        "text": contribution.text,
+        "text_origin": contribution.text_origin,
+        "confidence": contribution.confidence,
+        "needs_person": contribution.needs_person,
+        "needs_person_reason": contribution.needs_person_reason,
+        "postcode": contribution.postcode,
+        "answers": contribution.answers,
+        "attachments": [
+            {
+                "kind": a.kind,
+                "media_type": a.media_type,
+                "sha256": a.sha256,
+                "size": a.size,
+                "duration_seconds": a.duration_seconds,
+                "pages": a.pages,
+            }
+            for a in contribution.attachments
+        ],
+    }
+    if personal:
+        row["author_name"] = contribution.author_name
+        row["contact"] = contribution.contributor.address if contribution.contributor else None
+    return row
+
+
+def rows(
+    session: Session, consultation: Consultation, *, personal: bool
+) -> Iterator[dict[str, Any]]:
+    """Yield every contribution of `consultation` as a plain dict, oldest first."""
+    query = (
+        select(Contribution)
+        .where(Contribution.consultation_id == consultation.id)
+        .options(selectinload(Contribution.attachments), selectinload(Contribution.contributor))
+        .order_by(Contribution.received_at, Contribution.id)
+        .execution_options(yield_per=500)
+    )
+    for contribution in session.scalars(query):
+        yield _row(contribution, consultation.slug, personal)
+
+
+def to_json(records: Iterator[dict[str, Any]]) -> str:
+    """Render records as a JSON list, text exactly as residents wrote it."""
+    return json.dumps(list(records), ensure_ascii=False, indent=2) + "\n"
+
+
+def to_csv(records: Iterator[dict[str, Any]], *, personal: bool) -> str:
+    """Render records as CSV; nested values as JSON, formulas defused for spreadsheets."""
+    out = io.StringIO()
+    columns = FIELDS + (PERSONAL_FIELDS if personal else ())
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for record in records:
+        flat = {}
+        for key in columns:
+            value = record.get(key)
+            if isinstance(value, dict | list):
+                value = json.dumps(value, ensure_ascii=False)
+            if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+                # Spreadsheets run cells that start like formulas; residents' text must not.
+                value = "'" + value
+            flat[key] = value
+        writer.writerow(flat)
+    return out.getvalue()

@@ -1,0 +1,50 @@
+"""`GET /healthz`: database reachable, worker alive, jobs waiting or dead."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, jsonify
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from intake.models import Job, JobStatus, WorkerHeartbeat, utcnow
+from intake.web import db_session
+
+blueprint = Blueprint("health", __name__)
+STALE_AFTER = timedelta(seconds=60)
+
+
+def _worker_state(last_seen: Any) -> dict[str, Any]:
+    if last_seen is None:
+        return {"state": "none", "last_seen": None}
+    age = (utcnow() - last_seen).total_seconds()
+    state = "ok" if age <= STALE_AFTER.total_seconds() else "stale"
+    return {"state": state, "last_seen": last_seen.isoformat(), "age_seconds": round(age, 1)}
+
+
+@blueprint.get("/healthz")
+def healthz() -> Any:
+    """Report the service's state for monitoring; 503 when the database is unreachable."""
+    session = db_session()
+    try:
+        last_seen = session.scalar(select(func.max(WorkerHeartbeat.seen_at)))
+        counts = dict(
+            session.execute(
+                select(Job.status, func.count())
+                .where(Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.DEAD]))
+                .group_by(Job.status)
+            ).all()
+        )
+    except SQLAlchemyError as error:
+        body = {"status": "error", "database": f"unreachable: {type(error).__name__}"}
+        return jsonify(body), 503
+    return jsonify(
+        {
+            "status": "ok",
+            "database": "ok",
+            "worker": _worker_state(last_seen),
+            "jobs": {status: counts.get(status, 0) for status in ("queued", "running", "dead")},
+        }
+    )

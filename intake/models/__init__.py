@@ -1,0 +1,42 @@
+"""Inspraak's tables (SQLAlchemy 2.0 typed models)."""
+
+from intake.models.base import Base, utcnow
+from intake.models.consultation import Consultation, ConsultationStatus, ConsultationText
+from intake.models.contribution import (
+    Attachment,
+    Contribution,
+    ContributionStatus,
+    Contributor,
+    TextOrigin,
+)
+from intake.models.operations import (
+    ConversationState,
+    Job,
+    JobStatus,
+    OutboundMessage,
+    RateCounter,
+    WorkerHeartbeat,
+)
+from intake.models.staff import AuditEvent, Role, StaffUser
+
+__all__ = [
+    "Attachment",
+    "AuditEvent",
+    "Base",
+    "Consultation",
+    "ConsultationStatus",
+    "ConsultationText",
+    "Contribution",
+    "ContributionStatus",
+    "Contributor",
+    "ConversationState",
+    "Job",
+    "JobStatus",
+    "OutboundMessage",
+    "RateCounter",
+    "Role",
+    "StaffUser",
+    "TextOrigin",
+    "WorkerHeartbeat",
+    "utcnow",
+]

@@ -1,0 +1,105 @@
+"""Contributors, their contributions and the original evidence attached to them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intake.models.base import Base, utcnow
+from intake.models.consultation import Consultation
+
+
+class ContributionStatus(enum.StrEnum):
+    NEW = "new"
+    IN_REVIEW = "in_review"
+    ACCEPTED = "accepted"
+    NOT_RELEVANT = "not_relevant"
+    DUPLICATE = "duplicate"
+
+
+class TextOrigin(enum.StrEnum):
+    TYPED = "typed"
+    TRANSCRIBED = "transcribed"
+    OCR = "ocr"
+    CORRECTED = "corrected"
+    NONE = "none"
+
+
+class Contributor(Base):
+    """A resident, known only by a keyed hash of their address on a channel."""
+
+    __tablename__ = "contributor"
+    __table_args__ = (UniqueConstraint("address_kind", "address_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address_kind: Mapped[str] = mapped_column(String(16))
+    address_hash: Mapped[str] = mapped_column(String(64))
+    # Kept only while a reply or an update may still be sent; erased by retention rules.
+    address: Mapped[str | None] = mapped_column(String(255))
+    preferred_language: Mapped[str] = mapped_column(String(8), default="nl")
+    wants_updates: Mapped[bool] = mapped_column(default=False)
+    opted_out: Mapped[bool] = mapped_column(default=False)
+    unreachable: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Contribution(Base):
+    """One resident's voice on one consultation, whatever channel it came through."""
+
+    __tablename__ = "contribution"
+    __table_args__ = (
+        UniqueConstraint("channel", "channel_message_id"),
+        Index("ix_contribution_queue", "received_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultation.id"), index=True)
+    contributor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contributor.id", ondelete="SET NULL"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    channel_message_id: Mapped[str | None] = mapped_column(String(128))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    language: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16), default=ContributionStatus.NEW, index=True)
+    needs_person: Mapped[bool] = mapped_column(default=False)
+    needs_person_reason: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text, default="")
+    text_origin: Mapped[str] = mapped_column(String(16), default=TextOrigin.TYPED)
+    confidence: Mapped[float | None]
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    author_name: Mapped[str | None] = mapped_column(String(120))
+    postcode: Mapped[str | None] = mapped_column(String(12))
+
+    consultation: Mapped[Consultation | None] = relationship()
+    contributor: Mapped[Contributor | None] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="contribution", cascade="all, delete-orphan", order_by="Attachment.id"
+    )
+
+
+class Attachment(Base):
+    """An original kept as evidence: a recording, a scan, a photo, a field crop."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("contribution.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int | None]
+    duration_seconds: Mapped[float | None]
+    pages: Mapped[int | None]
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    contribution: Mapped[Contribution] = relationship(back_populates="attachments")

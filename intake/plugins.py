@@ -1,0 +1,94 @@
+"""Registries through which channels and engines plug into the provider-free core."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any, Protocol
+
+import click
+from flask import Blueprint, Flask
+from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from intake.runtime import Runtime
+
+ENTRY_POINT_GROUP = "inspraak.plugins"
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a job handler may use besides its session: settings, media store, job facts."""
+
+    runtime: Runtime
+    job_id: int
+    attempts: int
+    max_attempts: int
+
+    @property
+    def last_attempt(self) -> bool:
+        """Tell whether a failure now makes the job dead."""
+        return self.attempts >= self.max_attempts
+
+
+class JobHandler(Protocol):
+    """Do one job: load ids from the payload, do the work, flush; the worker commits."""
+
+    def __call__(self, session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None: ...
+
+
+@dataclass(frozen=True)
+class Plugin:
+    """A channel, engine or staff area: what it adds to the web app, worker and CLI."""
+
+    name: str
+    blueprints: Sequence[Blueprint] = ()
+    job_handlers: Mapping[str, JobHandler] = field(default_factory=dict)
+    commands: Sequence[click.Command] = ()
+    init_app: Callable[[Flask], None] | None = None
+
+
+class DuplicateRegistrationError(Exception):
+    """Two plugins claim the same name, job kind or command."""
+
+
+class Registry:
+    """Every loaded plugin, indexed; refuses duplicates so no plugin silently wins."""
+
+    def __init__(self, plugins: Iterable[Plugin] = ()) -> None:
+        self.plugins: dict[str, Plugin] = {}
+        self.job_handlers: dict[str, JobHandler] = {}
+        for plugin in plugins:
+            self.add(plugin)
+
+    def add(self, plugin: Plugin) -> None:
+        """Register `plugin` and its job handlers."""
+        if plugin.name in self.plugins:
+            raise DuplicateRegistrationError(f"plugin {plugin.name!r} is registered twice")
+        for kind in plugin.job_handlers:
+            if kind in self.job_handlers:
+                raise DuplicateRegistrationError(f"job kind {kind!r} has two handlers")
+        self.plugins[plugin.name] = plugin
+        self.job_handlers.update(plugin.job_handlers)
+
+    @property
+    def commands(self) -> list[click.Command]:
+        """Return every CLI command the plugins add."""
+        return [command for plugin in self.plugins.values() for command in plugin.commands]
+
+
+def _load(target: str) -> Plugin:
+    module_name, _, attribute = target.partition(":")
+    plugin = getattr(importlib.import_module(module_name), attribute or "plugin")
+    if not isinstance(plugin, Plugin):
+        raise TypeError(f"{target} is not an inspraak Plugin")
+    return plugin
+
+
+def discover(extra: Sequence[str] = ()) -> Registry:
+    """Load the installed plugins (entry points) and any named in INSPRAAK_PLUGINS."""
+    targets = [ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)]
+    targets += [t for t in extra if t not in targets]
+    return Registry(_load(target) for target in targets)

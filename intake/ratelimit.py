@@ -1,0 +1,50 @@
+"""A fixed-window rate limit per (hashed) address, shared by every web process."""
+
+from __future__ import annotations
+
+import functools
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, case
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from intake.db import dialect_name
+from intake.hashing import keyed_hash
+from intake.models import RateCounter, utcnow
+
+_table = RateCounter.__table__
+
+
+@functools.cache
+def _count_hit(dialect: str) -> Any:
+    # Built once: one statement that opens a window or counts in the current one.
+    started = bindparam("now", type_=_table.c.window_start.type)
+    fresh = _table.c.window_start > bindparam("cutoff", type_=_table.c.window_start.type)
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(_table)
+    return (
+        insert.values(key_hash=bindparam("key"), window_start=started, hits=1)
+        .on_conflict_do_update(
+            index_elements=[_table.c.key_hash],
+            set_={
+                "hits": case((fresh, _table.c.hits + 1), else_=1),
+                "window_start": case((fresh, _table.c.window_start), else_=started),
+            },
+        )
+        .returning(_table.c.hits)
+    )
+
+
+def allow(session: Session, secret: str, scope: str, address: str, limit: int, window: int) -> bool:
+    """Count one hit for `address` in `scope`; False once it exceeds `limit` per window."""
+    now = utcnow()
+    hits = session.connection().execute(
+        _count_hit(dialect_name(session)),
+        {
+            "key": keyed_hash(secret, f"rate:{scope}", address),
+            "now": now,
+            "cutoff": now - timedelta(seconds=window),
+        },
+    )
+    return int(hits.scalar_one()) <= limit

@@ -1,0 +1,157 @@
+"""`receive()`: the one way a contribution enters the queue."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from intake.db import dialect_name, insert
+from intake.inbound import Inbound, Sender
+from intake.models import Attachment, Contribution, Contributor, Job, utcnow
+from intake.references import new_reference
+
+REFERENCE_TRIES = 8
+
+
+class ReceiveError(Exception):
+    """The inbound cannot become a contribution (e.g. an unknown consultation)."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The stored contribution, and whether this call created it or found it from before."""
+
+    id: int
+    reference: str
+    created: bool
+
+
+def _existing(session: Session, inbound: Inbound) -> Receipt | None:
+    if inbound.channel_message_id is None:
+        return None
+    row = session.execute(
+        select(Contribution.id, Contribution.reference).where(
+            Contribution.channel == inbound.channel,
+            Contribution.channel_message_id == inbound.channel_message_id,
+        )
+    ).first()
+    return Receipt(row.id, row.reference, created=False) if row else None
+
+
+def upsert_contributor(session: Session, sender: Sender, language: str) -> int:
+    """Find the resident behind `sender` by keyed hash, or add them; refresh their contact."""
+    now = utcnow()
+    changes: dict[str, object] = {"preferred_language": language, "last_seen_at": now}
+    if sender.address is not None:
+        changes["address"] = sender.address
+    if sender.wants_updates:
+        changes["wants_updates"] = True
+    statement = (
+        insert(session, Contributor)
+        .values(
+            address_kind=sender.kind,
+            address_hash=sender.address_hash,
+            address=sender.address,
+            preferred_language=language,
+            wants_updates=sender.wants_updates,
+            created_at=now,
+            last_seen_at=now,
+        )
+        .on_conflict_do_update(
+            index_elements=[Contributor.address_kind, Contributor.address_hash], set_=changes
+        )
+        .returning(Contributor.id)
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+@functools.cache
+def _insert_once(dialect: str) -> Any:
+    table = Contribution.__table__
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    return insert.on_conflict_do_nothing().returning(table.c.id)
+
+
+def _insert_contribution(session: Session, inbound: Inbound, contributor_id: int | None) -> Receipt:
+    values = {
+        "consultation_id": inbound.consultation_id,
+        "contributor_id": contributor_id,
+        "channel": inbound.channel,
+        "channel_message_id": inbound.channel_message_id,
+        "received_at": inbound.received_at or utcnow(),
+        "language": inbound.language,
+        "text": inbound.text,
+        "text_origin": inbound.text_origin,
+        "answers": dict(inbound.answers),
+        "author_name": inbound.author_name,
+        "postcode": inbound.postcode,
+        "needs_person": inbound.needs_person_reason is not None,
+        "needs_person_reason": inbound.needs_person_reason,
+    }
+    # One statement covers both races: a retried message (same channel message id) and
+    # the rare reference drawn twice; only the first inserts, the others get no row back.
+    statement = _insert_once(dialect_name(session))
+    for _ in range(REFERENCE_TRIES):
+        reference = new_reference()
+        try:
+            new_id = (
+                session.connection().execute(statement, {"reference": reference, **values}).scalar()
+            )
+        except IntegrityError as error:
+            raise ReceiveError(f"cannot store the contribution: {error.orig}") from None
+        if new_id is not None:
+            return Receipt(int(new_id), reference, created=True)
+        found = _existing(session, inbound)
+        if found is not None:
+            return found
+    raise ReceiveError("no free reference found")
+
+
+def receive(session: Session, inbound: Inbound) -> Receipt:
+    """Store `inbound` with its attachments and jobs, once: a repeat returns the first copy.
+
+    Does not commit: the caller's single commit makes the contribution and its jobs
+    durable together, or neither.
+    """
+    contributor_id = (
+        upsert_contributor(session, inbound.sender, inbound.language) if inbound.sender else None
+    )
+    receipt = _insert_contribution(session, inbound, contributor_id)
+    if not receipt.created:
+        return receipt
+    if inbound.media:
+        session.execute(
+            insert(session, Attachment),
+            [
+                {
+                    "contribution_id": receipt.id,
+                    "kind": m.kind,
+                    "media_type": m.media_type,
+                    "sha256": m.sha256,
+                    "size": m.size,
+                    "duration_seconds": m.duration_seconds,
+                    "pages": m.pages,
+                    "details": dict(m.details),
+                }
+                for m in inbound.media
+            ],
+        )
+    if inbound.jobs:
+        session.execute(
+            insert(session, Job),
+            [
+                {
+                    "kind": request.kind,
+                    "payload": {**request.payload, "contribution_id": receipt.id},
+                    "contribution_id": receipt.id,
+                }
+                for request in inbound.jobs
+            ],
+        )
+    return receipt

@@ -1,0 +1,32 @@
+"""The process-wide pieces the web app, workers and commands share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from intake.config import Settings, load_settings
+from intake.db import Database
+from intake.plugins import Registry, discover
+from intake.storage import LocalMediaStore
+
+
+@dataclass
+class Runtime:
+    """Settings, database, media store and plugin registry of one process."""
+
+    settings: Settings
+    db: Database
+    media: LocalMediaStore
+    registry: Registry
+
+    @classmethod
+    def start(cls, settings: Settings | None = None, **engine_options: Any) -> Runtime:
+        """Build the runtime from `settings` (the environment's by default)."""
+        settings = settings or load_settings()
+        return cls(
+            settings=settings,
+            db=Database(settings.database_url, **engine_options),
+            media=LocalMediaStore(settings.media_dir),
+            registry=discover(settings.extra_plugins),
+        )

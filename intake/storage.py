@@ -1,0 +1,96 @@
+"""Media storage keyed by sha256: put, open (with byte ranges) and delete originals."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+CHUNK = 1 << 16
+
+
+class MediaNotFoundError(Exception):
+    """No original is stored under that key."""
+
+
+class MediaStore(Protocol):
+    """Where originals live; a local folder by default, an object store when scaled out."""
+
+    def put(self, source: BinaryIO) -> tuple[str, int]:
+        """Store a stream and return its sha256 key and size."""
+        ...
+
+    def open(self, key: str, start: int = 0, end: int | None = None) -> BinaryIO:
+        """Open the bytes from `start` up to `end` (exclusive) of a stored original."""
+        ...
+
+    def size(self, key: str) -> int:
+        """Return the size of a stored original."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Remove a stored original; removing a missing one is not an error."""
+        ...
+
+
+class LocalMediaStore:
+    """Originals in a folder, two levels of sha256 prefix deep."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+
+    def path(self, key: str) -> Path:
+        """Return where the original with `key` lives on disk."""
+        if len(key) != 64 or not all(c in "0123456789abcdef" for c in key):
+            raise MediaNotFoundError(key)
+        return self.root / key[:2] / key[2:4] / key
+
+    def put(self, source: BinaryIO) -> tuple[str, int]:
+        digest = hashlib.sha256()
+        size = 0
+        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as tmp:
+                while chunk := source.read(CHUNK):
+                    digest.update(chunk)
+                    tmp.write(chunk)
+                    size += len(chunk)
+                tmp.flush()
+                os.fsync(tmp.fileno())
+            key = digest.hexdigest()
+            target = self.path(key)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp_name, target)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+        return key, size
+
+    def put_bytes(self, data: bytes) -> tuple[str, int]:
+        """Store bytes held in memory and return their key and size."""
+        return self.put(io.BytesIO(data))
+
+    def open(self, key: str, start: int = 0, end: int | None = None) -> BinaryIO:
+        path = self.path(key)
+        try:
+            handle = path.open("rb")
+        except FileNotFoundError:
+            raise MediaNotFoundError(key) from None
+        handle.seek(start)
+        if end is None:
+            return handle
+        with handle:
+            return io.BytesIO(handle.read(max(0, end - start)))
+
+    def size(self, key: str) -> int:
+        try:
+            return self.path(key).stat().st_size
+        except FileNotFoundError:
+            raise MediaNotFoundError(key) from None
+
+    def delete(self, key: str) -> None:
+        self.path(key).unlink(missing_ok=True)

@@ -1,0 +1,122 @@
+"""The worker loop: claim a job, run its handler in one transaction, record the outcome."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+from types import FrameType
+
+from intake.db import upsert
+from intake.jobs import (
+    ClaimedJob,
+    PermanentJobError,
+    bury_exhausted_jobs,
+    claim_next_job,
+    complete_job,
+    extend_lease,
+    fail_job,
+)
+from intake.models import WorkerHeartbeat, utcnow
+from intake.plugins import JobContext
+from intake.runtime import Runtime
+
+log = logging.getLogger("inspraak.worker")
+HEARTBEAT_SECONDS = 10
+
+
+class Worker:
+    """One worker process; many may run against one database."""
+
+    def __init__(self, runtime: Runtime, *, poll_seconds: float = 1.0) -> None:
+        self.runtime = runtime
+        self.poll_seconds = poll_seconds
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
+        self.jobs_done = 0
+        self._stopping = threading.Event()
+        self._last_heartbeat = 0.0
+
+    def stop(self, *_args: object) -> None:
+        """Finish the job at hand, then leave the loop."""
+        self._stopping.set()
+
+    def install_signal_handlers(self) -> None:
+        """Stop gracefully on SIGTERM and SIGINT (systemd, Ctrl-C)."""
+
+        def handler(signum: int, frame: FrameType | None) -> None:
+            self.stop()
+
+        signal.signal(signal.SIGTERM, handler)
+        signal.signal(signal.SIGINT, handler)
+
+    def run(self, *, until_idle: bool = False) -> int:
+        """Work until stopped, or until no job is ready when `until_idle`; return jobs done."""
+        while not self._stopping.is_set():
+            self.heartbeat()
+            with self.runtime.db.session() as session:
+                bury_exhausted_jobs(session)
+                session.commit()
+                job = claim_next_job(
+                    session, self.worker_id, self.runtime.settings.job_lease_seconds
+                )
+            if job is None:
+                if until_idle:
+                    break
+                self._stopping.wait(self.poll_seconds)
+                continue
+            self.run_job(job)
+        self.heartbeat(force=True)
+        return self.jobs_done
+
+    def run_job(self, job: ClaimedJob) -> None:
+        """Run one claimed job; its work and its completion commit together."""
+        handler = self.runtime.registry.job_handlers.get(job.kind)
+        stop_renewing = self._keep_lease(job.id)
+        try:
+            with self.runtime.db.session() as session:
+                if handler is None:
+                    raise PermanentJobError(f"no handler for job kind {job.kind!r}")
+                ctx = JobContext(self.runtime, job.id, job.attempts, job.max_attempts)
+                handler(session, job.payload, ctx)
+                complete_job(session, job.id)
+                session.commit()
+            self.jobs_done += 1
+            log.info("job %s (%s) done", job.id, job.kind)
+        except Exception as error:  # noqa: BLE001 - any failure is recorded, the loop goes on
+            permanent = isinstance(error, PermanentJobError)
+            reason = f"{type(error).__name__}: {error}"
+            with self.runtime.db.session() as session:
+                status = fail_job(session, job, reason, permanent=permanent)
+                session.commit()
+            log.warning("job %s (%s) failed, now %s: %s", job.id, job.kind, status, reason)
+        finally:
+            stop_renewing.set()
+
+    def _keep_lease(self, job_id: int) -> threading.Event:
+        done = threading.Event()
+        lease = self.runtime.settings.job_lease_seconds
+
+        def renew() -> None:
+            while not done.wait(lease / 3):
+                with self.runtime.db.session() as session:
+                    extend_lease(session, job_id, self.worker_id, lease)
+                    session.commit()
+
+        threading.Thread(target=renew, name=f"lease-{job_id}", daemon=True).start()
+        return done
+
+    def heartbeat(self, *, force: bool = False) -> None:
+        """Tell /healthz this worker is alive (at most every few seconds)."""
+        now = time.monotonic()
+        if not force and now - self._last_heartbeat < HEARTBEAT_SECONDS:
+            return
+        self._last_heartbeat = now
+        state = {"seen_at": utcnow(), "jobs_done": self.jobs_done}
+        with self.runtime.db.session() as session:
+            upsert(
+                session, WorkerHeartbeat, {"worker_id": self.worker_id, **state}, "worker_id", state
+            )
+            session.commit()

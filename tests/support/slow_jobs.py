@@ -1,0 +1,36 @@
+"""Test jobs: one that records its runs, one that hangs once, one that always fails."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from intake.models import AuditEvent
+from intake.plugins import JobContext, Plugin
+
+
+def record(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
+    """Leave a trace of the run, in the job's own transaction."""
+    session.add(AuditEvent(action="test.ran", details={"job": ctx.job_id, **payload}))
+    session.flush()
+
+
+def slow_first_time(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
+    """Hang on the first attempt (a worker is killed meanwhile), then leave a trace."""
+    if ctx.attempts == 1:
+        time.sleep(float(payload.get("seconds", 60)))
+    record(session, payload, ctx)
+
+
+def broken(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
+    """Fail every time."""
+    raise ConnectionError("provider unreachable")
+
+
+plugin = Plugin(
+    name="test-jobs",
+    job_handlers={"test.record": record, "test.slow": slow_first_time, "test.broken": broken},
+)
