@@ -39,6 +39,16 @@ class JobHandler(Protocol):
     def __call__(self, session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None: ...
 
 
+class Sender(Protocol):
+    """Deliver `body` to `address` on one channel; return the provider's message id.
+
+    Raises `intake.outbound.RecipientGoneError` when the address can never be reached,
+    any other exception when a later retry may succeed.
+    """
+
+    def __call__(self, runtime: Runtime, address: str, body: str) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class Plugin:
     """A channel, engine or staff area: what it adds to the web app, worker and CLI."""
@@ -47,6 +57,7 @@ class Plugin:
     blueprints: Sequence[Blueprint] = ()
     job_handlers: Mapping[str, JobHandler] = field(default_factory=dict)
     commands: Sequence[click.Command] = ()
+    senders: Mapping[str, Sender] = field(default_factory=dict)
     init_app: Callable[[Flask], None] | None = None
 
 
@@ -60,6 +71,7 @@ class Registry:
     def __init__(self, plugins: Iterable[Plugin] = ()) -> None:
         self.plugins: dict[str, Plugin] = {}
         self.job_handlers: dict[str, JobHandler] = {}
+        self.senders: dict[str, Sender] = {}
         for plugin in plugins:
             self.add(plugin)
 
@@ -70,8 +82,12 @@ class Registry:
         for kind in plugin.job_handlers:
             if kind in self.job_handlers:
                 raise DuplicateRegistrationError(f"job kind {kind!r} has two handlers")
+        for channel in plugin.senders:
+            if channel in self.senders:
+                raise DuplicateRegistrationError(f"channel {channel!r} has two senders")
         self.plugins[plugin.name] = plugin
         self.job_handlers.update(plugin.job_handlers)
+        self.senders.update(plugin.senders)
 
     @property
     def commands(self) -> list[click.Command]:
@@ -88,7 +104,10 @@ def _load(target: str) -> Plugin:
 
 
 def discover(extra: Sequence[str] = ()) -> Registry:
-    """Load the installed plugins (entry points) and any named in INSPRAAK_PLUGINS."""
+    """Load the core's own jobs, the installed plugins (entry points) and INSPRAAK_PLUGINS."""
+    from intake.outbound import SEND_JOB, send_job
+
+    core = Plugin(name="core", job_handlers={SEND_JOB: send_job})
     targets = [ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)]
     targets += [t for t in extra if t not in targets]
-    return Registry(_load(target) for target in targets)
+    return Registry([core, *(_load(target) for target in targets)])

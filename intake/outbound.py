@@ -1,0 +1,67 @@
+"""Replies and updates to residents: queued with their contribution, sent later by a job."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from intake.jobs import PermanentJobError, enqueue
+from intake.models import Contributor, OutboundMessage, utcnow
+from intake.plugins import JobContext
+
+SEND_JOB = "outbound.send"
+
+
+class RecipientGoneError(Exception):
+    """The provider says this resident can never be reached again (blocked bot, dead number)."""
+
+
+def queue_message(
+    session: Session,
+    contributor: Contributor,
+    channel: str,
+    body: str,
+    *,
+    contribution_id: int | None = None,
+) -> OutboundMessage | None:
+    """Queue `body` for `contributor` through `channel`; None when they cannot receive it."""
+    if contributor.opted_out or contributor.unreachable or contributor.address is None:
+        return None
+    message = OutboundMessage(
+        contributor_id=contributor.id,
+        contribution_id=contribution_id,
+        channel=channel,
+        language=contributor.preferred_language,
+        body=body,
+    )
+    session.add(message)
+    session.flush()
+    enqueue(session, SEND_JOB, {"message_id": message.id}, contribution_id=contribution_id)
+    return message
+
+
+def send_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
+    """Send one queued message through its channel's sender; idempotent once sent."""
+    message = session.get(OutboundMessage, payload["message_id"])
+    if message is None or message.status in ("sent", "suppressed", "failed"):
+        return
+    contributor = (
+        session.get(Contributor, message.contributor_id) if message.contributor_id else None
+    )
+    if contributor is None or contributor.address is None or contributor.opted_out:
+        message.status = "suppressed"
+        return
+    sender = ctx.runtime.registry.senders.get(message.channel)
+    if sender is None:
+        raise PermanentJobError(f"no sender for channel {message.channel!r}")
+    try:
+        message.provider_message_id = sender(ctx.runtime, contributor.address, message.body)
+    except RecipientGoneError as error:
+        contributor.unreachable = True
+        message.status = "failed"
+        message.error = str(error)
+        return
+    message.status = "sent"
+    message.sent_at = utcnow()
