@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import requests
 
 from tests.channels.web.helpers import hidden_fields, reference_on
-from tests.cli import inspraak
-from tests.server import running_server
+from tests.cli import ROOT, inspraak
+from tests.server import free_port, running_server
 
 
 def test_a_form_sent_over_http_is_in_the_export(tmp_path: Path) -> None:
@@ -32,3 +37,37 @@ def test_a_form_sent_over_http_is_in_the_export(tmp_path: Path) -> None:
         (reference, "web", "fr", "Des bancs à l'ombre, s'il vous plaît")
     ]
     assert exported[0]["status"] == "new" and exported[0]["attachments"] == []
+
+
+def test_run_serves_the_web_and_a_worker_together(tmp_path: Path) -> None:
+    inspraak(tmp_path, "db", "upgrade")
+    inspraak(tmp_path, "demo")
+    port = free_port()
+    environment = {**os.environ, "INSPRAAK_DATA_DIR": str(tmp_path)}
+    environment.pop("INSPRAAK_DATABASE_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "intake", "run", "--port", str(port), "--workers", "1"],
+        cwd=ROOT,
+        env=environment,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 40
+        state = None
+        while state != "ok":
+            assert time.monotonic() < deadline, f"worker never reported; last state {state}"
+            time.sleep(0.5)
+            try:
+                health = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).json()
+            except requests.ConnectionError:
+                continue
+            state = health["worker"]["state"]
+        assert requests.get(f"http://127.0.0.1:{port}/c/demo", timeout=5).status_code == 200
+        children = subprocess.run(
+            ["pgrep", "-P", str(process.pid), "-f", "intake worker"], capture_output=True, text=True
+        ).stdout.split()
+        assert len(children) == 1
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+    assert not Path(f"/proc/{children[0]}").exists(), "the worker outlived inspraak run"
