@@ -1,32 +1,29 @@
-"""The baseline: a bare Flask handler that does one insert into a SQLite table (WAL)."""
+"""The baseline: a bare Flask handler doing one insert, through the same database layer.
+
+Same engine set-up as Inspraak (SQLAlchemy, SQLite in WAL mode), no validation, no
+CSRF, no rate limit, no page: what any Flask app must at least do to store a form.
+"""
 
 from __future__ import annotations
 
 import os
-import sqlite3
-import threading
 
 from flask import Flask, request
+from sqlalchemy import Column, Integer, MetaData, Table, Text
 
-DATABASE = os.environ.get("BARE_DATABASE", "/tmp/bare.db")
+from intake.db import make_engine
+
+engine = make_engine(os.environ.get("BARE_DATABASE_URL", "sqlite:////tmp/bare.db"))
+notes = Table("note", MetaData(), Column("id", Integer, primary_key=True), Column("text", Text))
+notes.create(engine, checkfirst=True)
 app = Flask(__name__)
-_local = threading.local()
-
-
-def _connection() -> sqlite3.Connection:
-    if not hasattr(_local, "connection"):
-        connection = sqlite3.connect(DATABASE, timeout=30, isolation_level=None)
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")
-        connection.execute("CREATE TABLE IF NOT EXISTS note (id INTEGER PRIMARY KEY, text TEXT)")
-        _local.connection = connection
-    return _local.connection  # type: ignore[no-any-return]
 
 
 @app.post("/c/demo")
 def insert() -> tuple[str, int]:
     """Store the posted text, nothing else."""
-    _connection().execute("INSERT INTO note (text) VALUES (?)", (request.form.get("text", ""),))
+    with engine.begin() as connection:
+        connection.execute(notes.insert(), {"text": request.form.get("text", "")})
     return "ok", 200
 
 

@@ -50,7 +50,7 @@ def main() -> None:
         **os.environ,
         "INSPRAAK_DATA_DIR": str(work / "data"),
         "INSPRAAK_WEB_RATE_LIMIT": "100000000",
-        "BARE_DATABASE": str(work / "bare.db"),
+        "BARE_DATABASE_URL": f"sqlite:///{work / 'bare.db'}",
     }
     env.pop("INSPRAAK_DATABASE_URL", None)
     subprocess.run([BIN / "inspraak", "db", "upgrade"], env=env, check=True, capture_output=True)

@@ -76,7 +76,9 @@ def validate(data: FormInput, max_length: int) -> dict[str, str]:
     return errors
 
 
-def to_inbound(data: FormInput, *, consultation_id: int, language: str, secret: str) -> Inbound:
+def to_inbound(
+    data: FormInput, *, consultation_id: int, language: str, secret: str, kiosk: bool = False
+) -> Inbound:
     """Turn a valid form into the channel-neutral `Inbound`."""
     kind = _contact_kind(data.contact) if data.contact else None
     sender = (
@@ -93,4 +95,5 @@ def to_inbound(data: FormInput, *, consultation_id: int, language: str, secret: 
         sender=sender,
         author_name=data.name or None,
         postcode=data.postcode or None,
+        answers={"via": "kiosk"} if kiosk else {},
     )

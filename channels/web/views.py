@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -18,6 +18,8 @@ from intake.references import normalise_reference
 from intake.web import db_session, runtime
 
 blueprint = Blueprint("web", __name__, template_folder="templates")
+KIOSK_RETURN_SECONDS = 60
+KIOSK_RATE_FACTOR = 6
 
 
 def _open_consultations() -> list[Consultation]:
@@ -32,7 +34,9 @@ def _consultation(slug: str) -> Consultation:
     return consultation
 
 
-def _form_page(consultation: Consultation, data: FormInput, status: int = 200) -> tuple[str, int]:
+def _form_page(
+    consultation: Consultation, data: FormInput, status: int = 200, *, kiosk: bool = False
+) -> tuple[str, int]:
     if not data.nonce:
         data.nonce = secrets.token_urlsafe(18)
     texts = consultation.text_in(g.language)
@@ -43,6 +47,7 @@ def _form_page(consultation: Consultation, data: FormInput, status: int = 200) -
         texts=texts,
         data=data,
         max_length=settings.max_text_length,
+        kiosk=kiosk,
     ), status
 
 
@@ -60,39 +65,90 @@ def form(slug: str) -> tuple[str, int]:
 
 
 @blueprint.post("/c/<slug>")
-def submit(slug: str) -> tuple[str, int]:
+def submit(slug: str) -> Response | tuple[str, int]:
     """Store an answer and show its reference; on a problem, show the form again, text kept."""
+    return _submit(slug, kiosk=False)
+
+
+@blueprint.get("/kiosk/<slug>")
+def kiosk_form(slug: str) -> tuple[str, int]:
+    """Show the form for a shared tablet at a desk or meeting: large, and forgetful."""
+    return _form_page(_consultation(slug), FormInput(), kiosk=True)
+
+
+@blueprint.post("/kiosk/<slug>")
+def kiosk_submit(slug: str) -> Response | tuple[str, int]:
+    """Store an answer from the kiosk; its thank-you page returns to a blank form."""
+    return _submit(slug, kiosk=True)
+
+
+def _submit(slug: str, *, kiosk: bool) -> Response | tuple[str, int]:
     consultation = _consultation(slug)
     data = FormInput.from_form(request.form)
     if not consultation.is_open():
         data.errors["form"] = _("Deze bevraging is afgesloten. U kunt niet meer reageren.")
-        return _form_page(consultation, data, 409)
+        return _form_page(consultation, data, 409, kiosk=kiosk)
     if request.form.get("website"):
         data.errors["form"] = _("Uw bericht kon niet worden verstuurd. Laat het laatste veld leeg.")
-        return _form_page(consultation, data, 400)
+        return _form_page(consultation, data, 400, kiosk=kiosk)
     settings = runtime().settings
     data.errors = validate(data, settings.max_text_length)
     if data.errors:
-        return _form_page(consultation, data, 422)
+        return _form_page(consultation, data, 422, kiosk=kiosk)
     session = db_session()
     address = request.remote_addr or "unknown"
-    limit, window = settings.web_rate_limit, settings.web_rate_window_seconds
-    if not ratelimit.allow(session, settings.secret_key, "web", address, limit, window):
+    # Everyone at a kiosk shares its address: it may send more, though still not a flood.
+    limit = settings.web_rate_limit * (KIOSK_RATE_FACTOR if kiosk else 1)
+    scope = "kiosk" if kiosk else "web"
+    window = settings.web_rate_window_seconds
+    if not ratelimit.allow(session, settings.secret_key, scope, address, limit, window):
         session.commit()
         data.errors["form"] = _(
             "U hebt veel berichten kort na elkaar gestuurd. "
             "Probeer het over enkele minuten opnieuw."
         )
-        return _form_page(consultation, data, 429)
+        return _form_page(consultation, data, 429, kiosk=kiosk)
     inbound = to_inbound(
-        data, consultation_id=consultation.id, language=g.language, secret=settings.secret_key
+        data,
+        consultation_id=consultation.id,
+        language=g.language,
+        secret=settings.secret_key,
+        kiosk=kiosk,
     )
     receipt = receive(session, inbound)
     session.commit()
-    texts = consultation.text_in(g.language)
-    return render_template(
-        "web/thanks.html", reference=receipt.reference, texts=texts, contact=bool(inbound.sender)
-    ), 200
+    return _thanks(consultation, receipt.reference, contact=bool(inbound.sender), kiosk=kiosk)
+
+
+def _thanks(
+    consultation: Consultation, reference: str, *, contact: bool, kiosk: bool, stay: bool = False
+) -> Response:
+    page = render_template(
+        "web/thanks.html",
+        reference=reference,
+        texts=consultation.text_in(g.language),
+        contact=contact,
+        kiosk=kiosk,
+        stay=stay,
+        slug=consultation.slug,
+        kiosk_return_seconds=KIOSK_RETURN_SECONDS,
+    )
+    response = make_response(page)
+    if kiosk and not stay:
+        # Back to a blank form for the next person. WCAG 2.2.1 is met by the page's
+        # "I need more time" link, which shows the same page without the time limit.
+        blank = url_for("web.kiosk_form", slug=consultation.slug, lang=g.language)
+        response.headers["Refresh"] = f"{KIOSK_RETURN_SECONDS}; url={blank}"
+    return response
+
+
+@blueprint.get("/kiosk/<slug>/thanks/<reference>")
+def kiosk_thanks(slug: str, reference: str) -> Response:
+    """Show the kiosk's thank-you page again, without returning to the form by itself."""
+    normalised = normalise_reference(reference)
+    if normalised is None:
+        abort(404)
+    return _thanks(_consultation(slug), normalised, contact=False, kiosk=True, stay=True)
 
 
 @blueprint.get("/r")

@@ -34,7 +34,7 @@ def browser() -> Any:
 def test_public_pages_have_no_axe_violations(site: str, browser: Any, lang: str) -> None:
     page = browser.new_page(java_script_enabled=True)
     checked = {}
-    for path in ("/", "/c/demo", "/nope", "/?unknown=1"):
+    for path in ("/", "/c/demo", "/kiosk/demo", "/nope", "/?unknown=1"):
         page.goto(f"{site}{path}{'&' if '?' in path else '?'}lang={lang}")
         checked[path] = axe_violations(page)
     # The form with every error showing, then the thank-you and status pages.
@@ -50,6 +50,10 @@ def test_public_pages_have_no_axe_violations(site: str, browser: Any, lang: str)
     checked["thanks"] = axe_violations(page)
     page.click("text=" + page.inner_text("main p a"))
     checked["status"] = axe_violations(page)
+    page.goto(f"{site}/kiosk/demo?lang={lang}")
+    page.fill("#text", "Meer bomen")
+    page.click("button[type=submit]")
+    checked["kiosk thanks"] = axe_violations(page)
     assert {path: v for path, v in checked.items() if v} == {}
     page.close()
 
