@@ -30,6 +30,13 @@ def _negotiate_language() -> None:
     g.language_token = i18n.set_language(language)
 
 
+def _forget_language(_error: BaseException | None) -> None:
+    # The language belongs to this request; the thread's next request or job sets its own.
+    token = g.pop("language_token", None)
+    if token is not None:
+        i18n.reset_language(token)
+
+
 def _error_page(error: HTTPException) -> tuple[str, int]:
     return render_template("error.html", error=error), error.code or 500
 
@@ -67,6 +74,7 @@ def create_app(settings: Settings | None = None, runtime_: Runtime | None = None
     )
     app.before_request(_negotiate_language)
     app.teardown_request(close_session)
+    app.teardown_request(_forget_language)
     app.register_error_handler(HTTPException, _error_page)
     init_csrf(app)
     app.register_blueprint(health.blueprint)

@@ -56,6 +56,12 @@ def lookup(session: Session, slug: str) -> Consultation | None:
     return consultation
 
 
+def open_now(session: Session) -> list[Consultation]:
+    """Return the consultations residents can answer right now, oldest first."""
+    query = select(Consultation).where(Consultation.status == ConsultationStatus.OPEN)
+    return [c for c in session.scalars(query.order_by(Consultation.id)) if c.is_open()]
+
+
 def forget_cached() -> None:
     """Drop cached consultations after a change."""
     _cache.clear()

@@ -46,6 +46,11 @@ def set_language(language: str) -> contextvars.Token[str]:
     return _current.set(supported(language))
 
 
+def reset_language(token: contextvars.Token[str]) -> None:
+    """Return to the language that was current before `set_language` gave `token`."""
+    _current.reset(token)
+
+
 @contextlib.contextmanager
 def using_language(language: str) -> Iterator[str]:
     """Speak `language` inside the block (force_locale outside a request)."""

@@ -59,7 +59,9 @@ def send_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> N
     try:
         message.provider_message_id = sender(ctx.runtime, contributor.address, message.body)
     except RecipientGoneError as error:
+        # Never reachable again: the address has no use left, so it is not kept.
         contributor.unreachable = True
+        contributor.address = None
         message.status = "failed"
         message.error = str(error)
         return

@@ -22,11 +22,6 @@ KIOSK_RETURN_SECONDS = 60
 KIOSK_RATE_FACTOR = 6
 
 
-def _open_consultations() -> list[Consultation]:
-    query = select(Consultation).where(Consultation.status == ConsultationStatus.OPEN)
-    return [c for c in db_session().scalars(query.order_by(Consultation.id)) if c.is_open()]
-
-
 def _consultation(slug: str) -> Consultation:
     consultation = consultations.lookup(db_session(), slug)
     if consultation is None or consultation.status == ConsultationStatus.DRAFT:
@@ -54,8 +49,7 @@ def _form_page(
 @blueprint.get("/")
 def index() -> str:
     """List the consultations residents can take part in now."""
-    consultations = _open_consultations()
-    return render_template("web/index.html", consultations=consultations)
+    return render_template("web/index.html", consultations=consultations.open_now(db_session()))
 
 
 @blueprint.get("/c/<slug>")

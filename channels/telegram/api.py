@@ -1,0 +1,151 @@
+"""The Bot API from synchronous code: one short-lived python-telegram-bot client per call."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.request import HTTPXRequest
+
+from intake.config import Settings
+from intake.jobs import PermanentJobError
+from intake.outbound import RecipientGoneError
+
+T = TypeVar("T")
+Buttons = Sequence[Sequence[tuple[str, str]]]
+# What Telegram's own servers let a bot download (getFile); larger files are never fetched.
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+UPDATE_KINDS = ("message", "edited_message", "callback_query", "my_chat_member")
+_GONE = ("chat not found", "user is deactivated", "bot was blocked", "peer_id_invalid")
+
+
+class ChannelOffError(Exception):
+    """TELEGRAM_BOT_TOKEN is not set, so the Telegram channel is off."""
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """A file on the Bot API server: where to download it and how large it says it is."""
+
+    url: str
+    size: int | None
+
+
+def _run(settings: Settings, call: Callable[[Bot], Awaitable[T]], *, read_timeout: float) -> T:
+    token = settings.telegram_bot_token
+    if not token:
+        raise ChannelOffError("TELEGRAM_BOT_TOKEN is not set")
+    base = settings.telegram_api_base
+
+    async def run() -> T:
+        # A client lives in one event loop; each call gets its own and closes it after.
+        request = HTTPXRequest(connection_pool_size=1, read_timeout=read_timeout)
+        bot = Bot(
+            token,
+            base_url=f"{base}/bot",
+            base_file_url=f"{base}/file/bot",
+            request=request,
+            get_updates_request=request,
+        )
+        try:
+            return await call(bot)
+        finally:
+            await request.shutdown()
+
+    return asyncio.run(run())
+
+
+def _call_api(
+    settings: Settings, call: Callable[[Bot], Awaitable[T]], *, read_timeout: float = 15
+) -> T:
+    """Run one Bot API call; a blocked bot or deleted chat raises RecipientGoneError.
+
+    Other refusals (400) are PermanentJobError: sending the same request again cannot work.
+    Anything else (network, 5xx, flood control) propagates, so the job is retried.
+    """
+    try:
+        return _run(settings, call, read_timeout=read_timeout)
+    except Forbidden as error:
+        raise RecipientGoneError(error.message) from None
+    except BadRequest as error:
+        if any(marker in error.message.lower() for marker in _GONE):
+            raise RecipientGoneError(error.message) from None
+        raise PermanentJobError(f"Telegram refused the request: {error.message}") from None
+
+
+def _keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
+    """Build inline buttons from rows of (label, callback data)."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in buttons
+        ]
+    )
+
+
+def send_message(
+    settings: Settings, chat_id: str, text: str, buttons: Buttons | None = None
+) -> str:
+    """Send `text` (with optional inline buttons) to a chat; return Telegram's message id."""
+
+    async def send(bot: Bot) -> str:
+        message = await bot.send_message(
+            chat_id=int(chat_id), text=text, reply_markup=_keyboard(buttons)
+        )
+        return str(message.message_id)
+
+    return _call_api(settings, send)
+
+
+def get_file(settings: Settings, file_id: str) -> RemoteFile:
+    """Ask the Bot API where a file can be downloaded."""
+
+    async def get(bot: Bot) -> RemoteFile:
+        found = await bot.get_file(file_id)
+        return RemoteFile(url=found.file_path or "", size=found.file_size)
+
+    return _call_api(settings, get)
+
+
+def answer_callback_query(settings: Settings, callback_query_id: str) -> None:
+    """Stop the spinner on the button a resident tapped."""
+
+    async def answer(bot: Bot) -> None:
+        await bot.answer_callback_query(callback_query_id)
+
+    _call_api(settings, answer)
+
+
+def set_webhook(settings: Settings, url: str, secret: str) -> None:
+    """Tell Telegram to post updates to `url`, signed with `secret`."""
+
+    async def register(bot: Bot) -> None:
+        await bot.set_webhook(url, secret_token=secret, allowed_updates=list(UPDATE_KINDS))
+
+    _run(settings, register, read_timeout=15)
+
+
+def delete_webhook(settings: Settings) -> None:
+    """Stop webhook delivery so that updates can be fetched with getUpdates."""
+
+    async def delete(bot: Bot) -> None:
+        await bot.delete_webhook()
+
+    _run(settings, delete, read_timeout=15)
+
+
+def get_updates(settings: Settings, offset: int | None, timeout: int) -> tuple[Update, ...]:
+    """Wait up to `timeout` seconds for updates from `offset` on (long polling)."""
+
+    async def fetch(bot: Bot) -> tuple[Update, ...]:
+        return await bot.get_updates(
+            offset=offset, timeout=timeout, allowed_updates=list(UPDATE_KINDS)
+        )
+
+    return _run(settings, fetch, read_timeout=timeout + 15)

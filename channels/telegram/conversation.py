@@ -1,0 +1,297 @@
+"""The dialogue with one resident: language, consultation, then contributions.
+
+The webhook and the poller both hand every update to `handle_update`. It stores what
+must last (dialogue state, contributions, queued replies) in the caller's transaction and
+never calls Telegram itself: replies are jobs. The one thing that must happen at once (a
+button's spinner, the goodbye after /stop, when no reply may be queued any more) comes back
+as an `Immediate` call for the caller to make.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from telegram import Update
+
+from channels.telegram import adapter, texts
+from channels.telegram.adapter import CHANNEL, Choice, Command, Content, Edited, Event, Membership
+from channels.telegram.api import Buttons
+from channels.telegram.kinds import PROMPT_JOB
+from intake import consultations
+from intake.db import insert
+from intake.hashing import keyed_hash
+from intake.i18n import LANGUAGES, supported, using_language
+from intake.jobs import enqueue
+from intake.models import (
+    Consultation,
+    Contribution,
+    Contributor,
+    ConversationState,
+    utcnow,
+)
+from intake.outbound import queue_message
+from intake.receive import receive, upsert_contributor
+from intake.references import normalise_reference
+from intake.runtime import Runtime
+
+STATE_DAYS = 90
+SEEN_UPDATES = 32
+
+
+@dataclass(frozen=True)
+class Immediate:
+    """A Bot API call to make right away: in the webhook's answer, or by the poller."""
+
+    method: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+def handle_update(session: Session, runtime: Runtime, update: Update) -> Immediate | None:
+    """Act on one update, once: a redelivered update changes nothing and says nothing."""
+    event = adapter.parse(update)
+    if event is None:
+        return None
+    key = keyed_hash(runtime.settings.secret_key, CHANNEL, str(event.person.user_id))
+    state = _locked_state(session, key)
+    seen = list(state.data.get("seen", []))
+    if event.update_id in seen:
+        return None
+    state.data = {**state.data, "seen": [*seen, event.update_id][-SEEN_UPDATES:]}
+    state.updated_at = utcnow()
+    state.expires_at = state.updated_at + timedelta(days=STATE_DAYS)
+    turn = Turn(session, runtime, event, state, key)
+    with using_language(turn.language):
+        return turn.act()
+
+
+def _locked_state(session: Session, key: str) -> ConversationState:
+    # Two deliveries of one update may race: the row lock makes the second see the first.
+    session.execute(
+        insert(session, ConversationState)
+        .values(channel=CHANNEL, key_hash=key, data={}, updated_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["channel", "key_hash"])
+    )
+    query = select(ConversationState).where(
+        ConversationState.channel == CHANNEL, ConversationState.key_hash == key
+    )
+    return session.scalars(query.with_for_update().execution_options(populate_existing=True)).one()
+
+
+class Turn:
+    """One update's worth of dialogue."""
+
+    def __init__(
+        self, session: Session, runtime: Runtime, event: Event, state: ConversationState, key: str
+    ) -> None:
+        self.session = session
+        self.settings = runtime.settings
+        self.event = event
+        self.state = state
+        self.key = key
+        self.language = state.language or supported(event.person.language_code)
+
+    def act(self) -> Immediate | None:
+        """Dispatch on what the resident did."""
+        action = self.event.action
+        if isinstance(action, Membership):
+            self._membership(action)
+            return None
+        restart = isinstance(action, Command) and action.name == "start"
+        self.contributor = self._contributor(restart=restart)
+        if isinstance(action, Command):
+            return self._command(action)
+        if isinstance(action, Choice):
+            self._choice(action)
+            return Immediate("answerCallbackQuery", {"callback_query_id": action.callback_query_id})
+        if isinstance(action, Edited):
+            self._say(texts.edited())
+        elif isinstance(action, Content):
+            self._content(action)
+        return None
+
+    # Who the resident is
+
+    def _known(self) -> Contributor | None:
+        return self.session.scalar(
+            select(Contributor).where(
+                Contributor.address_kind == CHANNEL, Contributor.address_hash == self.key
+            )
+        )
+
+    def _contributor(self, *, restart: bool) -> Contributor:
+        existing = self._known()
+        may_reply = restart or existing is None or not existing.opted_out
+        sender = adapter.sender(self.settings.secret_key, self.event.person, may_reply=may_reply)
+        contributor_id = upsert_contributor(self.session, sender, self.language)
+        contributor = self.session.get(Contributor, contributor_id, populate_existing=True)
+        assert contributor is not None
+        # Nobody can write to a bot they blocked: whoever writes can be answered again.
+        contributor.unreachable = False
+        if restart:
+            contributor.opted_out = False
+        return contributor
+
+    def _membership(self, action: Membership) -> None:
+        contributor = self._known()
+        if contributor is None:
+            return
+        contributor.unreachable = action.blocked
+        if action.blocked:
+            # A resident who blocked the bot cannot get replies: forget where to send them.
+            contributor.address = None
+        elif not contributor.opted_out:
+            contributor.address = str(self.event.person.chat_id)
+
+    # Saying things (always queued: sent by the worker, with retries)
+
+    def _say(self, text: str, *, contribution_id: int | None = None) -> None:
+        queue_message(
+            self.session, self.contributor, CHANNEL, text, contribution_id=contribution_id
+        )
+
+    def _ask(self, text: str, buttons: Buttons) -> None:
+        who = self.contributor
+        if who.opted_out or who.unreachable or who.address is None:
+            return
+        rows = [[list(button) for button in row] for row in buttons]
+        enqueue(self.session, PROMPT_JOB, {"contributor_id": who.id, "text": text, "buttons": rows})
+
+    # The dialogue
+
+    def _command(self, command: Command) -> Immediate | None:
+        if command.name == "start":
+            self._start(command.argument)
+        elif command.name == "language":
+            self._ask_language()
+        elif command.name == "status":
+            self._status(command.argument)
+        elif command.name == "help":
+            self._say(texts.help_text())
+        elif command.name == "stop":
+            return self._stop()
+        else:
+            self._say(texts.unknown_command())
+        return None
+
+    def _start(self, slug: str) -> None:
+        if not slug:
+            self._ask_language()
+            return
+        found = self.session.scalar(select(Consultation).where(Consultation.slug == slug))
+        if found is not None and found.is_open():
+            self._show_question(found)
+        else:
+            self._offer_consultations(texts.unknown_consultation())
+
+    def _ask_language(self) -> None:
+        self._ask(*texts.language_prompt(self.language))
+
+    def _choice(self, choice: Choice) -> None:
+        if choice.data.startswith(texts.LANGUAGE_CHOICE):
+            language = choice.data.removeprefix(texts.LANGUAGE_CHOICE)
+            if language not in LANGUAGES:
+                return
+            self.state.language = self.language = language
+            self.contributor.preferred_language = language
+            with using_language(language):
+                self._continue()
+        elif choice.data.startswith(texts.CONSULTATION_CHOICE):
+            raw_id = choice.data.removeprefix(texts.CONSULTATION_CHOICE)
+            found = self.session.get(Consultation, int(raw_id)) if raw_id.isdigit() else None
+            if found is not None and found.is_open():
+                self._show_question(found)
+            else:
+                self._offer_consultations(texts.unknown_consultation())
+
+    def _continue(self) -> None:
+        current = self._current_consultation()
+        if current is not None:
+            self._show_question(current)
+        else:
+            self._offer_consultations()
+
+    def _current_consultation(self) -> Consultation | None:
+        if self.state.consultation_id is None:
+            return None
+        found = self.session.get(Consultation, self.state.consultation_id)
+        return found if found is not None and found.is_open() else None
+
+    def _offer_consultations(self, lead: str | None = None) -> None:
+        available = consultations.open_now(self.session)
+        if not available:
+            self.state.consultation_id = None
+            self._say(" ".join(part for part in (lead, texts.none_open()) if part))
+        elif len(available) == 1:
+            self._show_question(available[0], lead)
+        else:
+            self._ask(*texts.consultation_prompt(available, self.language, lead))
+
+    def _show_question(self, consultation: Consultation, lead: str | None = None) -> None:
+        self.state.consultation_id = consultation.id
+        self._say(texts.question(consultation, self.language, lead))
+
+    def _status(self, typed: str) -> None:
+        reference = normalise_reference(typed)
+        if reference is None:
+            self._say(texts.status_usage())
+            return
+        found = self.session.scalar(
+            select(Contribution.status).where(Contribution.reference == reference)
+        )
+        self._say(texts.status(reference, found) if found else texts.status_unknown(reference))
+
+    def _stop(self) -> Immediate:
+        self.contributor.opted_out = True
+        self.contributor.wants_updates = False
+        self.contributor.address = None
+        # No reply can be queued for someone who opted out: say goodbye in the answer itself.
+        return Immediate(
+            "sendMessage", {"chat_id": self.event.person.chat_id, "text": texts.stopped()}
+        )
+
+    def _content(self, content: Content) -> None:
+        if content.unsupported:
+            self._say(texts.unsupported(content.unsupported))
+            return
+        if content.file is not None and content.file.too_large:
+            self._say(texts.too_large())
+            return
+        consultation = self._consultation_for_content()
+        if consultation is None:
+            return
+        sender = adapter.sender(
+            self.settings.secret_key,
+            self.event.person,
+            may_reply=self.contributor.address is not None,
+        )
+        inbound = adapter.to_inbound(
+            self.event,
+            content,
+            consultation_id=consultation.id,
+            language=self.language,
+            sender=sender,
+        )
+        receipt = receive(self.session, inbound)
+        if receipt.created:
+            self._say(texts.thanks(receipt.reference), contribution_id=receipt.id)
+
+    def _consultation_for_content(self) -> Consultation | None:
+        chosen = self.state.consultation_id
+        current = self._current_consultation()
+        if current is not None:
+            return current
+        if chosen is not None:
+            # Never file a message under another question than the one the resident saw.
+            self._offer_consultations(texts.closed())
+            return None
+        available = consultations.open_now(self.session)
+        if len(available) != 1:
+            self._offer_consultations(texts.choose_first() if available else None)
+            return None
+        self.state.consultation_id = available[0].id
+        return available[0]

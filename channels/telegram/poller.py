@@ -1,0 +1,84 @@
+"""Long polling (getUpdates) for instances without a public HTTPS address."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from channels.telegram import api
+from channels.telegram.conversation import Immediate, handle_update
+from intake.jobs import PermanentJobError
+from intake.outbound import RecipientGoneError
+from intake.runtime import Runtime
+
+log = logging.getLogger("inspraak.telegram")
+TRIES_PER_UPDATE = 3
+PAUSE_SECONDS = 5.0
+
+
+class Poller:
+    """Fetch updates and hand each to the same handler as the webhook."""
+
+    def __init__(self, runtime: Runtime, *, timeout: int = 30) -> None:
+        self.runtime = runtime
+        self.timeout = timeout
+        self.offset: int | None = None
+        self.handled = 0
+        self._stopping = threading.Event()
+
+    def stop(self, *_args: object) -> None:
+        """Leave the loop after the current batch."""
+        self._stopping.set()
+
+    def run(self, *, once: bool = False) -> int:
+        """Poll until stopped, or until no update is waiting when `once`; return updates done."""
+        settings = self.runtime.settings
+        api.delete_webhook(settings)  # Telegram refuses getUpdates while a webhook is set
+        while not self._stopping.is_set():
+            try:
+                updates = api.get_updates(settings, self.offset, 0 if once else self.timeout)
+            except TelegramError as error:
+                if once:
+                    raise
+                log.warning("getUpdates failed, trying again: %s", type(error).__name__)
+                self._stopping.wait(PAUSE_SECONDS)
+                continue
+            for update in updates:
+                self._handle(update)
+                # The next getUpdates with this offset tells Telegram the update is done.
+                self.offset = update.update_id + 1
+            if once and not updates:
+                break
+        return self.handled
+
+    def _handle(self, update: Update) -> None:
+        for attempt in range(1, TRIES_PER_UPDATE + 1):
+            try:
+                with self.runtime.db.session() as session:
+                    immediate = handle_update(session, self.runtime, update)
+                    session.commit()
+            except Exception as error:  # noqa: BLE001 - one bad update must not stop the bot
+                log.warning(
+                    "update %s failed (try %s): %s", update.update_id, attempt, type(error).__name__
+                )
+                if attempt < TRIES_PER_UPDATE:
+                    self._stopping.wait(PAUSE_SECONDS)
+                continue
+            self.handled += 1
+            if immediate is not None:
+                self._call_now(immediate)
+            return
+
+    def _call_now(self, immediate: Immediate) -> None:
+        settings = self.runtime.settings
+        params = immediate.params
+        try:
+            if immediate.method == "answerCallbackQuery":
+                api.answer_callback_query(settings, params["callback_query_id"])
+            elif immediate.method == "sendMessage":
+                api.send_message(settings, str(params["chat_id"]), params["text"])
+        except (TelegramError, RecipientGoneError, PermanentJobError) as error:
+            log.info("%s not delivered: %s", immediate.method, type(error).__name__)

@@ -1,0 +1,159 @@
+"""What the bot says, in the current language, and the buttons it offers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from channels.telegram.api import Buttons
+from intake.i18n import LANGUAGE_NAMES, LANGUAGES
+from intake.i18n import gettext as _
+from intake.labels import status_explanation, status_label
+from intake.models import Consultation
+
+LANGUAGE_CHOICE = "lang:"
+CONSULTATION_CHOICE = "c:"
+
+
+def language_prompt(first: str) -> tuple[str, Buttons]:
+    """Ask for a language; the resident's own app language comes first."""
+    ordered = sorted(LANGUAGES, key=lambda code: code != first)
+    buttons = [[(LANGUAGE_NAMES[code], f"{LANGUAGE_CHOICE}{code}")] for code in ordered]
+    text = _("Welkom! Hier geeft u uw mening aan de gemeente. In welke taal wilt u verder?")
+    return text, buttons
+
+
+def consultation_prompt(
+    consultations: Sequence[Consultation], language: str, lead: str | None = None
+) -> tuple[str, Buttons]:
+    """Ask which consultation the resident wants to answer, one button each."""
+    buttons = [[(c.text_in(language).title, f"{CONSULTATION_CHOICE}{c.id}")] for c in consultations]
+    question = _("Over welke vraag van de gemeente wilt u iets zeggen?")
+    return _paragraphs(lead, question), buttons
+
+
+def question(consultation: Consultation, language: str, lead: str | None = None) -> str:
+    """Show a consultation's question and how to answer it."""
+    texts = consultation.text_in(language)
+    how = _(
+        "Stuur uw antwoord hier als bericht: typ het, spreek een spraakbericht in, "
+        "of stuur een foto of PDF van uw ingevulde formulier."
+    )
+    return _paragraphs(
+        lead, texts.title, texts.question, how, _("Liever een andere taal? Stuur /language.")
+    )
+
+
+def thanks(reference: str) -> str:
+    """Confirm a contribution and give its reference."""
+    return _paragraphs(
+        _(
+            "Bedankt! We hebben uw bijdrage goed ontvangen. Uw referentie is %(reference)s.",
+            reference=reference,
+        ),
+        _(
+            "Met /status %(reference)s ziet u later hoe het ermee staat. "
+            "Wilt u geen berichten meer van ons? Stuur /stop.",
+            reference=reference,
+        ),
+    )
+
+
+def status(reference: str, state: str) -> str:
+    """Say where a contribution stands."""
+    return _(
+        "Bijdrage %(reference)s: %(label)s. %(explanation)s",
+        reference=reference,
+        label=status_label(state),
+        explanation=status_explanation(state),
+    )
+
+
+def status_unknown(reference: str) -> str:
+    """Say that no contribution has this reference."""
+    return _(
+        "We vinden geen bijdrage met referentie %(reference)s. "
+        "Kijk de referentie na en probeer het opnieuw.",
+        reference=reference,
+    )
+
+
+def status_usage() -> str:
+    """Explain how to ask for a status."""
+    return _("Stuur /status met uw referentie erachter, bijvoorbeeld: /status K7M-4PQ")
+
+
+def help_text(lead: str | None = None) -> str:
+    """Explain what the bot does and its commands."""
+    return _paragraphs(
+        lead,
+        _("Stuur uw mening als tekst, spraakbericht, foto of PDF. U krijgt een referentie terug."),
+        "\n".join(
+            (
+                _("/start – opnieuw beginnen en een vraag kiezen"),
+                _("/language – een andere taal kiezen"),
+                _("/status REFERENTIE – zien hoe het met uw bijdrage staat"),
+                _("/stop – geen berichten meer van ons krijgen"),
+            )
+        ),
+    )
+
+
+def unknown_command() -> str:
+    """Say that a command does not exist, then help."""
+    return help_text(_("Dat commando kennen we niet."))
+
+
+def stopped() -> str:
+    """Confirm that the bot will stay silent."""
+    return _(
+        "U krijgt geen berichten meer van ons. Wilt u toch weer antwoord krijgen? Stuur /start."
+    )
+
+
+def none_open() -> str:
+    """Say that there is nothing to answer right now."""
+    return _("Er is op dit moment geen vraag van de gemeente open. Kom later gerust terug.")
+
+
+def unknown_consultation() -> str:
+    """Say that a deep link or button led to no open consultation."""
+    return _("Die vraag vinden we niet, of ze is al afgesloten.")
+
+
+def closed() -> str:
+    """Say that the consultation the resident was answering has closed."""
+    return _("Die vraag is intussen afgesloten. U kunt er niet meer op reageren.")
+
+
+def choose_first() -> str:
+    """Ask for a consultation before taking a message."""
+    return _("Kies eerst over welke vraag uw bericht gaat. Stuur daarna uw bericht opnieuw.")
+
+
+def edited() -> str:
+    """Explain that an edit does not change what was received."""
+    return _(
+        "U hebt een bericht aangepast. We bewaren het bericht zoals u het eerst stuurde. "
+        "Wilt u iets toevoegen of verbeteren? Stuur dan een nieuw bericht."
+    )
+
+
+def too_large() -> str:
+    """Refuse a file over the download limit."""
+    return _(
+        "Dit bestand is te groot: we kunnen bestanden tot 20 MB aannemen. "
+        "Stuur een kleiner bestand, of typ uw mening als tekst."
+    )
+
+
+def unsupported(what: str) -> str:
+    """Refuse a file type or kind of message the bot cannot take."""
+    if what == "document":
+        lead = _("Dit soort bestand kunnen we niet lezen.")
+    else:
+        lead = _("Dit soort bericht kunnen we niet verwerken.")
+    return f"{lead} {_('Stuur tekst, een spraakbericht, een foto of een PDF.')}"
+
+
+def _paragraphs(*parts: str | None) -> str:
+    return "\n\n".join(part for part in parts if part)
