@@ -32,7 +32,8 @@ FIELDS = (
 PERSONAL_FIELDS = ("author_name", "contact")
 
 
-def _row(contribution: Contribution, slug: str, personal: bool) -> dict[str, Any]:
+def record(contribution: Contribution, slug: str, personal: bool) -> dict[str, Any]:
+    """Return one contribution as a plain dict, as exports write it."""
     row: dict[str, Any] = {
         "reference": contribution.reference,
         "consultation": slug,
@@ -77,7 +78,7 @@ def rows(
         .execution_options(yield_per=500)
     )
     for contribution in session.scalars(query):
-        yield _row(contribution, consultation.slug, personal)
+        yield record(contribution, consultation.slug, personal)
 
 
 def to_json(records: Iterator[dict[str, Any]]) -> str:

@@ -17,6 +17,7 @@ from intake.models.operations import (
     RateCounter,
     WorkerHeartbeat,
 )
+from intake.models.review import ContributionTag, ReviewNote, ReviewState, Tag, TextRevision
 from intake.models.staff import AuditEvent, Role, StaffUser
 
 __all__ = [
@@ -28,15 +29,20 @@ __all__ = [
     "ConsultationText",
     "Contribution",
     "ContributionStatus",
+    "ContributionTag",
     "Contributor",
     "ConversationState",
     "Job",
     "JobStatus",
     "OutboundMessage",
     "RateCounter",
+    "ReviewNote",
+    "ReviewState",
     "Role",
     "StaffUser",
+    "Tag",
     "TextOrigin",
+    "TextRevision",
     "WorkerHeartbeat",
     "utcnow",
 ]

@@ -1,0 +1,45 @@
+"""The staff area's blueprint: every view behind the login guard, pages never cached."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, g
+from werkzeug.wrappers import Response
+
+from admin.auth import guard, may
+from admin.labels import channel_label, consultation_state, origin_label, role_label
+from intake.models import Role
+
+TIMEZONE = ZoneInfo("Europe/Brussels")
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+blueprint.before_request(guard)
+
+
+@blueprint.after_request
+def _private(response: Response) -> Response:
+    # Staff pages show residents' words and data: never keep them in a shared cache.
+    response.headers.setdefault("Cache-Control", "no-store")
+    response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
+def local_time(value: Any, pattern: str = "%d/%m/%Y %H:%M") -> str:
+    """Show an aware UTC time as Brussels local time."""
+    return value.astimezone(TIMEZONE).strftime(pattern) if value else ""
+
+
+@blueprint.context_processor
+def _staff_globals() -> dict[str, Any]:
+    return {
+        "staff_user": g.get("staff"),
+        "may": may,
+        "Role": Role,
+        "local_time": local_time,
+        "channel_label": channel_label,
+        "consultation_state": consultation_state,
+        "origin_label": origin_label,
+        "role_label": role_label,
+    }

@@ -1,0 +1,114 @@
+"""Messages to residents through their own channel: replies, status and consultation updates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from intake.i18n import N_, using_language
+from intake.i18n import gettext as _
+from intake.jobs import enqueue
+from intake.labels import status_explanation, status_label
+from intake.models import Consultation, Contribution, Contributor, OutboundMessage
+from intake.outbound import queue_message
+from intake.plugins import JobContext
+
+UPDATE_JOB = "admin.consultation_update"
+MESSAGING_CHANNELS = ("sms", "whatsapp", "telegram")
+# Calls, forms and assisted entries are answered where their address leads.
+ADDRESS_CHANNELS = {"phone": "sms", "telegram": "telegram", "email": "email"}
+TEMPLATES = {
+    "thanks": N_("Bedankt voor uw bijdrage %(reference)s. We lezen ze zorgvuldig."),
+    "more": N_(
+        "Over uw bijdrage %(reference)s: kunt u wat meer uitleggen? Antwoord gerust op dit bericht."
+    ),
+    "read": N_(
+        "Uw bijdrage %(reference)s is gelezen. Op de website volgt u wat er met de bevraging "
+        "gebeurt."
+    ),
+}
+
+
+def template_text(key: str, language: str, reference: str) -> str:
+    """Render a reply template in the resident's language."""
+    with using_language(language):
+        return _(TEMPLATES[key], reference=reference)
+
+
+def reply_channel(contribution: Contribution) -> str:
+    """Name the channel a reply goes through: the one used, or the one the address fits."""
+    if contribution.channel in MESSAGING_CHANNELS or contribution.contributor is None:
+        return contribution.channel
+    return ADDRESS_CHANNELS.get(contribution.contributor.address_kind, contribution.channel)
+
+
+def can_reply(contribution: Contribution) -> bool:
+    """Tell whether the resident left a way to answer them."""
+    contributor = contribution.contributor
+    return bool(
+        contributor
+        and contributor.address
+        and not contributor.opted_out
+        and not contributor.unreachable
+    )
+
+
+def reply(session: Session, contribution: Contribution, body: str) -> OutboundMessage | None:
+    """Queue a message to the resident behind a contribution, through its channel."""
+    if contribution.contributor is None or not body.strip():
+        return None
+    return queue_message(
+        session,
+        contribution.contributor,
+        reply_channel(contribution),
+        body.strip(),
+        contribution_id=contribution.id,
+    )
+
+
+def status_update(session: Session, contribution: Contribution) -> OutboundMessage | None:
+    """Tell a resident who asked for updates what their contribution's status is now."""
+    contributor = contribution.contributor
+    if contributor is None or not contributor.wants_updates:
+        return None
+    with using_language(contributor.preferred_language):
+        body = _(
+            "Nieuws over uw bijdrage %(reference)s: %(status)s. %(explanation)s",
+            reference=contribution.reference,
+            status=status_label(contribution.status),
+            explanation=status_explanation(contribution.status),
+        )
+    return reply(session, contribution, body)
+
+
+def announce(session: Session, consultation: Consultation, texts: Mapping[str, str]) -> None:
+    """Queue one job that sends an update to everyone on a consultation who asked for one."""
+    enqueue(session, UPDATE_JOB, {"consultation_id": consultation.id, "texts": dict(texts)})
+
+
+def update_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
+    """Queue the consultation update for each resident who opted in, in their language."""
+    texts: Mapping[str, str] = payload["texts"]
+    latest = (
+        select(Contribution.contributor_id, func.max(Contribution.id).label("last_id"))
+        .where(
+            Contribution.consultation_id == payload["consultation_id"],
+            Contribution.contributor_id.is_not(None),
+        )
+        .group_by(Contribution.contributor_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Contributor, Contribution)
+        .join(latest, latest.c.contributor_id == Contributor.id)
+        .join(Contribution, Contribution.id == latest.c.last_id)
+        .where(Contributor.wants_updates)
+    )
+    # The whole fan-out commits with this job, so a re-run after a crash sends nothing twice.
+    for contributor, contribution in rows:
+        body = texts.get(contributor.preferred_language) or texts.get("nl") or ""
+        if body:
+            queue_message(session, contributor, reply_channel(contribution), body)

@@ -1,0 +1,97 @@
+"""Assisted entry: staff or volunteers type a contribution on behalf of a resident."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from admin.audit import record
+from admin.auth import requires, staff
+from admin.blueprint import blueprint
+from intake.i18n import LANGUAGES
+from intake.i18n import gettext as _
+from intake.inbound import Inbound, Sender
+from intake.models import Consultation, ConsultationStatus, Role
+from intake.receive import receive
+from intake.web import db_session, runtime
+
+CHANNEL = "assisted"
+
+
+def _page(data: dict[str, Any], errors: dict[str, str], code: int = 200) -> tuple[str, int]:
+    consultations = db_session().scalars(
+        select(Consultation)
+        .where(Consultation.status != ConsultationStatus.DRAFT)
+        .order_by(Consultation.id.desc())
+    )
+    data.setdefault("nonce", secrets.token_urlsafe(18))
+    return render_template(
+        "admin/assisted.html",
+        consultations=list(consultations),
+        data=data,
+        errors=errors,
+        languages=LANGUAGES,
+    ), code
+
+
+@blueprint.get("/assisted")
+@requires(Role.MODERATOR)
+def assisted() -> tuple[str, int]:
+    """Show the form for a contribution made with help."""
+    return _page({"language": "nl"}, {})
+
+
+@blueprint.post("/assisted")
+@requires(Role.MODERATOR)
+def assisted_post() -> Response | tuple[str, int]:
+    """Store the contribution through the same door as every channel, noting who helped."""
+    form = request.form
+    data = {key: form.get(key, "").strip() for key in form if key != "csrf_token"}
+    session = db_session()
+    errors = {}
+    consultation_id = data.get("consultation", "")
+    consultation = (
+        session.get(Consultation, int(consultation_id)) if consultation_id.isdigit() else None
+    )
+    if consultation is None:
+        errors["consultation"] = _("Kies een bevraging.")
+    if not data.get("text"):
+        errors["text"] = _("Schrijf op wat de inwoner wil zeggen.")
+    language = data.get("language") if data.get("language") in LANGUAGES else "nl"
+    if errors or consultation is None:
+        return _page(data, errors, 422)
+    contact = data.get("phone", "")
+    sender = (
+        Sender.of(
+            runtime().settings.secret_key,
+            "phone",
+            contact,
+            may_reply=True,
+            wants_updates=form.get("wants_updates") == "1",
+        )
+        if contact
+        else None
+    )
+    helper = data.get("helper") or staff().email
+    receipt = receive(
+        session,
+        Inbound(
+            channel=CHANNEL,
+            language=language,
+            text=data["text"],
+            consultation_id=consultation.id,
+            channel_message_id=data.get("nonce") or None,
+            sender=sender,
+            author_name=data.get("author_name") or None,
+            postcode=data.get("postcode") or None,
+            answers={"assisted_by": staff().id, "helper": helper},
+        ),
+    )
+    if receipt.created:
+        record(session, "contribution.assisted", "contribution", receipt.id)
+    session.commit()
+    return redirect(url_for("admin.detail", contribution_id=receipt.id, done="assisted"))

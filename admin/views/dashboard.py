@@ -1,0 +1,90 @@
+"""Dashboard: contributions per channel, language and day; the worker and its jobs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import g, redirect, render_template, request, url_for
+from sqlalchemy import ColumnElement, func, select
+from werkzeug.wrappers import Response
+
+from admin.audit import record
+from admin.auth import requires
+from admin.blueprint import blueprint
+from admin.charts import bar_chart
+from admin.labels import channel_label
+from intake.health import STALE_AFTER
+from intake.i18n import LANGUAGE_NAMES
+from intake.i18n import gettext as _
+from intake.jobs import retry_job
+from intake.models import Consultation, Contribution, Job, JobStatus, Role, WorkerHeartbeat, utcnow
+from intake.web import db_session
+
+DAYS = 30
+JOB_ROWS = 50
+
+
+def _grouped(column: ColumnElement[str], where: list[ColumnElement[bool]]) -> list[tuple[str, int]]:
+    query = select(column, func.count()).where(*where).group_by(column).order_by(column)
+    return [(str(value), int(number)) for value, number in db_session().execute(query)]
+
+
+@blueprint.get("/dashboard")
+def dashboard() -> str:
+    """Show charts and tables for a consultation (or all), and the state of the jobs."""
+    session = db_session()
+    chosen = request.args.get("consultation", "")
+    where: list[ColumnElement[bool]] = []
+    if chosen.isdigit():
+        where.append(Contribution.consultation_id == int(chosen))
+    since = utcnow() - timedelta(days=DAYS)
+    per_day = _grouped(
+        func.date(Contribution.received_at), [*where, Contribution.received_at >= since]
+    )
+    charts = [
+        bar_chart(
+            _("Per kanaal"),
+            [(channel_label(k), n) for k, n in _grouped(Contribution.channel, where)],
+        ),
+        bar_chart(
+            _("Per taal"),
+            [(LANGUAGE_NAMES.get(k, k), n) for k, n in _grouped(Contribution.language, where)],
+        ),
+        bar_chart(_("Per dag (laatste %(days)s dagen)", days=DAYS), per_day),
+    ]
+    last_seen = session.scalar(select(func.max(WorkerHeartbeat.seen_at)))
+    worker_ok = last_seen is not None and utcnow() - last_seen <= STALE_AFTER
+    job_counts = dict(session.execute(select(Job.status, func.count()).group_by(Job.status)).all())
+    failing = session.scalars(
+        select(Job)
+        .where(Job.status == JobStatus.QUEUED, Job.last_error.is_not(None))
+        .order_by(Job.id.desc())
+        .limit(JOB_ROWS)
+    ).all()
+    dead = session.scalars(
+        select(Job).where(Job.status == JobStatus.DEAD).order_by(Job.id.desc()).limit(JOB_ROWS)
+    ).all()
+    consultations = session.scalars(select(Consultation).order_by(Consultation.id)).all()
+    return render_template(
+        "admin/dashboard.html",
+        charts=charts,
+        consultations=consultations,
+        chosen=int(chosen) if chosen.isdigit() else None,
+        titles={c.id: c.text_in(g.language).title for c in consultations},
+        last_seen=last_seen,
+        worker_ok=worker_ok,
+        job_counts=job_counts,
+        failing=failing,
+        dead=dead,
+    )
+
+
+@blueprint.post("/jobs/<int:job_id>/retry")
+@requires(Role.ADMIN)
+def retry(job_id: int) -> Response:
+    """Give a dead job a fresh set of attempts."""
+    session = db_session()
+    retry_job(session, job_id)
+    record(session, "job.retry", "job", job_id)
+    session.commit()
+    return redirect(url_for("admin.dashboard", retried=job_id))

@@ -1,0 +1,205 @@
+"""One contribution: its text and originals, and everything staff do to review it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from admin import review
+from admin.audit import record
+from admin.auth import requires, staff
+from admin.blueprint import blueprint
+from admin.replies import (
+    TEMPLATES,
+    can_reply,
+    reply,
+    reply_channel,
+    status_update,
+    template_text,
+)
+from intake.i18n import N_
+from intake.i18n import gettext as _
+from intake.models import Contribution, ContributionStatus, OutboundMessage, Role, StaffUser
+from intake.web import db_session
+
+UNSURE_BELOW = 0.6
+DONE = {
+    "text": N_("De tekst is bewaard. De vorige versie staat in de geschiedenis."),
+    "status": N_("De status is bewaard."),
+    "tags": N_("De labels zijn bewaard."),
+    "note": N_("De notitie is bewaard."),
+    "assign": N_("De toewijzing is bewaard."),
+    "reply": N_("Het bericht staat klaar om te versturen."),
+    "assisted": N_("De bijdrage is bewaard."),
+}
+
+
+def _contribution(contribution_id: int) -> Contribution:
+    contribution = db_session().get(Contribution, contribution_id)
+    if contribution is None:
+        abort(404)
+    return contribution
+
+
+def words_of(contribution: Contribution) -> list[tuple[str, bool]]:
+    """Return the recognised words with a flag for those the machine was unsure of."""
+    sources = [contribution.answers, *(a.details for a in contribution.attachments)]
+    for source in sources:
+        words = source.get("words") if isinstance(source, dict) else None
+        if words:
+            return [_word(w) for w in words if isinstance(w, dict | list | tuple)]
+    return []
+
+
+def _word(word: Any) -> tuple[str, bool]:
+    if isinstance(word, dict):
+        text = word.get("text") or word.get("word") or ""
+        confidence = word.get("confidence", word.get("conf", 1.0))
+    else:
+        text, confidence = word[0], word[-1]
+    return str(text), float(confidence) < UNSURE_BELOW
+
+
+def _page(contribution: Contribution, status: int = 200, **extra: Any) -> tuple[str, int]:
+    session = db_session()
+    state = session.get(review.ReviewState, contribution.id)
+    colleagues = session.scalars(
+        select(StaffUser)
+        .where(StaffUser.active, StaffUser.role != Role.VIEWER)
+        .order_by(StaffUser.email)
+    ).all()
+    messages = session.scalars(
+        select(OutboundMessage)
+        .where(OutboundMessage.contribution_id == contribution.id)
+        .order_by(OutboundMessage.id)
+    ).all()
+    language = (
+        contribution.contributor.preferred_language
+        if contribution.contributor
+        else contribution.language
+    )
+    done = request.args.get("done")
+    return render_template(
+        "admin/detail.html",
+        c=contribution,
+        state=state,
+        words=words_of(contribution),
+        history=review.history(session, contribution.id),
+        tags=review.tags_of(session, contribution.id),
+        notes=review.notes(session, contribution.id),
+        colleagues=colleagues,
+        messages=messages,
+        can_reply=can_reply(contribution),
+        reply_via=reply_channel(contribution),
+        templates={key: template_text(key, language, contribution.reference) for key in TEMPLATES},
+        statuses=list(ContributionStatus),
+        done=_(DONE[done]) if done in DONE else None,
+        **{"personal": False, "error": None, **extra},
+    ), status
+
+
+def _done(contribution: Contribution, what: str) -> Response:
+    db_session().commit()
+    return redirect(url_for("admin.detail", contribution_id=contribution.id, done=what))
+
+
+@blueprint.get("/c/<int:contribution_id>")
+def detail(contribution_id: int) -> tuple[str, int]:
+    """Show a contribution with its originals, history, notes and review forms."""
+    return _page(_contribution(contribution_id))
+
+
+@blueprint.post("/c/<int:contribution_id>/personal")
+@requires(Role.MODERATOR)
+def personal(contribution_id: int) -> tuple[str, int]:
+    """Show the resident's name and contact details, and log that they were seen."""
+    contribution = _contribution(contribution_id)
+    record(db_session(), "personal.view", "contribution", contribution.id)
+    db_session().commit()
+    return _page(contribution, personal=True)
+
+
+@blueprint.post("/c/<int:contribution_id>/text")
+@requires(Role.MODERATOR)
+def correct(contribution_id: int) -> Response:
+    """Save a corrected text; the one before goes to the history."""
+    contribution = _contribution(contribution_id)
+    review.correct_text(db_session(), contribution, request.form.get("text", ""), staff().id)
+    return _done(contribution, "text")
+
+
+@blueprint.post("/c/<int:contribution_id>/status")
+@requires(Role.MODERATOR)
+def change_status(contribution_id: int) -> Response | tuple[str, int]:
+    """Change the status with a reason; tell the resident when they asked for updates."""
+    contribution = _contribution(contribution_id)
+    session = db_session()
+    try:
+        changed = review.set_status(
+            session,
+            contribution,
+            request.form.get("status", ""),
+            request.form.get("reason", ""),
+            request.form.get("duplicate_of", ""),
+        )
+    except review.ReviewError as error:
+        session.rollback()
+        return _page(contribution, 422, error=str(error))
+    if changed:
+        status_update(session, contribution)
+    return _done(contribution, "status")
+
+
+@blueprint.post("/c/<int:contribution_id>/tags")
+@requires(Role.MODERATOR)
+def tags(contribution_id: int) -> Response:
+    """Save the contribution's labels (comma-separated)."""
+    contribution = _contribution(contribution_id)
+    review.set_tags(db_session(), contribution.id, request.form.get("tags", "").split(","))
+    return _done(contribution, "tags")
+
+
+@blueprint.post("/c/<int:contribution_id>/note")
+@requires(Role.MODERATOR)
+def note(contribution_id: int) -> Response:
+    """Add a note for colleagues."""
+    contribution = _contribution(contribution_id)
+    review.add_note(db_session(), contribution.id, request.form.get("note", ""), staff().id)
+    return _done(contribution, "note")
+
+
+@blueprint.post("/c/<int:contribution_id>/assign")
+@requires(Role.MODERATOR)
+def assign(contribution_id: int) -> Response:
+    """Give the contribution to a colleague, or to nobody."""
+    contribution = _contribution(contribution_id)
+    chosen = request.form.get("assignee", "")
+    review.assign(db_session(), contribution.id, int(chosen) if chosen.isdigit() else None)
+    return _done(contribution, "assign")
+
+
+@blueprint.post("/c/<int:contribution_id>/reply")
+@requires(Role.MODERATOR)
+def send_reply(contribution_id: int) -> Response | tuple[str, int]:
+    """Queue a message to the resident through the channel they used."""
+    contribution = _contribution(contribution_id)
+    session = db_session()
+    language = (
+        contribution.contributor.preferred_language
+        if contribution.contributor
+        else contribution.language
+    )
+    key = request.form.get("template", "")
+    body = (
+        template_text(key, language, contribution.reference)
+        if key in TEMPLATES
+        else request.form.get("body", "")
+    )
+    message = reply(session, contribution, body) if body.strip() else None
+    if message is None:
+        return _page(contribution, 422, error=_("Dit bericht kan niet worden verstuurd."))
+    record(session, "contribution.reply", "contribution", contribution.id, message_id=message.id)
+    return _done(contribution, "reply")

@@ -1,0 +1,47 @@
+"""Originals (recordings, scans, photos) from the media store, with byte ranges for players."""
+
+from __future__ import annotations
+
+from flask import abort, request
+from werkzeug.datastructures import ContentRange
+from werkzeug.wrappers import Response
+from werkzeug.wsgi import wrap_file
+
+from admin.blueprint import blueprint
+from intake.models import Attachment
+from intake.storage import MediaNotFoundError
+from intake.web import db_session, runtime
+
+
+@blueprint.get("/media/<int:attachment_id>")
+def media(attachment_id: int) -> Response:
+    """Send an original, or the byte range an audio player asks for (206)."""
+    attachment = db_session().get(Attachment, attachment_id)
+    if attachment is None or attachment.sha256 is None:
+        abort(404)
+    store = runtime().media
+    try:
+        size = store.size(attachment.sha256)
+    except MediaNotFoundError:
+        abort(404)
+    asked = request.range
+    if asked is None:
+        body = wrap_file(request.environ, store.open(attachment.sha256))
+        response = Response(body, mimetype=attachment.media_type, direct_passthrough=True)
+        response.content_length = size
+    else:
+        bounds = asked.range_for_length(size)
+        if bounds is None:
+            response = Response(status=416)
+            response.headers["Content-Range"] = f"bytes */{size}"
+            return response
+        start, end = bounds
+        with store.open(attachment.sha256, start, end) as part:
+            response = Response(part.read(), 206, mimetype=attachment.media_type)
+        response.content_range = ContentRange("bytes", start, end, size)
+    response.accept_ranges = "bytes"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # Residents chose these bytes: never let them run as a page in the staff area.
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

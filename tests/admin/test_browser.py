@@ -1,0 +1,177 @@
+"""Staff pages in headless Chromium: axe-core finds nothing, and the keyboard is enough."""
+
+from __future__ import annotations
+
+import io
+import math
+import struct
+import wave
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from intake.inbound import Inbound, InboundMedia
+from intake.receive import receive
+from intake.runtime import Runtime
+from tests.admin.conftest import PASSWORD, demo_id
+from tests.browser import axe_violations, chromium
+from tests.cli import inspraak
+from tests.conftest import make_settings
+from tests.server import running_server
+
+pytestmark = pytest.mark.browser
+
+
+def _wav() -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        tone = (int(8000 * math.sin(2 * math.pi * 440 * n / 8000)) for n in range(16000))
+        out.writeframes(b"".join(struct.pack("<h", s) for s in tone))
+    return buffer.getvalue()
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 200), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _seed(data_dir: Path) -> dict[str, int]:
+    runtime = Runtime.start(make_settings(data_dir))
+    audio, audio_size = runtime.media.put_bytes(_wav())
+    scan, scan_size = runtime.media.put_bytes(_png())
+    ids, consultation_id = {}, demo_id(runtime)
+    with runtime.db.session() as session:
+        for name, channel, media, origin in (
+            (
+                "voice",
+                "voice",
+                InboundMedia("audio", "audio/wav", audio, audio_size, 2.0),
+                "transcribed",
+            ),
+            ("paper", "paper", InboundMedia("scan", "image/png", scan, scan_size, pages=1), "ocr"),
+        ):
+            ids[name] = receive(
+                session,
+                Inbound(
+                    channel=channel,
+                    language="nl",
+                    text="meer bomen in het park",
+                    consultation_id=consultation_id,
+                    channel_message_id=name,
+                    text_origin=origin,
+                    media=(media,),
+                    answers={
+                        "words": [
+                            {"text": "meer", "confidence": 0.9},
+                            {"text": "bomen", "confidence": 0.4},
+                        ]
+                    },
+                ),
+            ).id
+        session.commit()
+    runtime.db.dispose()
+    return ids
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A real server with a moderator account and a recorded and a scanned contribution."""
+    data_dir = tmp_path_factory.mktemp("staff")
+    inspraak(data_dir, "db", "upgrade")
+    inspraak(data_dir, "demo")
+    inspraak(
+        data_dir,
+        "user",
+        "create",
+        "mod@gemeente.be",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    ids = _seed(data_dir)
+    with running_server(data_dir) as base:
+        yield base, ids
+
+
+@pytest.fixture(scope="module")
+def browser() -> Any:
+    """One headless Chromium for the module."""
+    with chromium() as instance:
+        yield instance
+
+
+def _sign_in(page: Any, base: str, lang: str = "nl") -> None:
+    page.goto(f"{base}/admin/login?lang={lang}")
+    page.fill("#email", "mod@gemeente.be")
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+def test_staff_pages_have_no_axe_violations(site: Any, browser: Any, lang: str) -> None:
+    base, ids = site
+    page = browser.new_page()
+    page.goto(f"{base}/admin/login?lang={lang}")
+    checked = {"login": axe_violations(page)}
+    _sign_in(page, base, lang)
+    for name, path in (
+        ("queue", "/admin/"),
+        ("filtered", "/admin/?channel=voice&q=bomen"),
+        ("voice", f"/admin/c/{ids['voice']}"),
+        ("paper", f"/admin/c/{ids['paper']}"),
+        ("consultation", "/admin/consultations/1"),
+        ("new consultation", "/admin/consultations/new"),
+        ("dashboard", "/admin/dashboard"),
+        ("assisted", "/admin/assisted"),
+    ):
+        page.goto(f"{base}{path}")
+        checked[name] = axe_violations(page)
+    assert {name: v for name, v in checked.items() if v} == {}
+    page.goto(f"{base}/admin/c/{ids['voice']}")
+    assert page.eval_on_selector("audio", "a => a.readyState >= 1 || a.networkState !== 3")
+    duration = page.wait_for_function(
+        "() => { const a = document.querySelector('audio'); return a.duration > 0 && a.duration; }"
+    ).json_value()
+    assert 1.5 < duration < 2.5
+    page.goto(f"{base}/admin/c/{ids['paper']}")
+    assert page.eval_on_selector("img.scan", "i => i.complete && i.naturalWidth") == 400
+    page.close()
+
+
+def test_a_contribution_is_reviewed_with_the_keyboard_alone(site: Any, browser: Any) -> None:
+    base, ids = site
+    page = browser.new_page(java_script_enabled=False)
+    _sign_in(page, base, "en")
+    page.goto(f"{base}/admin/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        href = page.evaluate("document.activeElement.getAttribute('href') || ''")
+        if href.endswith(f"/admin/c/{ids['paper']}"):
+            break
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.focus("#status")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Clear proposal")
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "BUTTON":
+            break
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "The status has been saved." in page.inner_text("main")
+    assert page.input_value("#reason") == "Clear proposal"
+    assert page.eval_on_selector("#status", "s => s.value") == "accepted"
+    page.close()
