@@ -9,12 +9,22 @@ import statistics
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 TEXT = (
     "Ik zou graag meer bomen en schaduw zien in het park, met bankjes voor ouderen en een "
     "afgesloten speelplek voor de kleinsten. Ook een drinkfontein zou welkom zijn."
 )
+
+
+class Poster(Protocol):
+    """One sender of requests, keeping its own connection."""
+
+    def post(self) -> int:
+        """Send one request and return the HTTP status."""
+        ...
 
 
 class Client:
@@ -66,14 +76,21 @@ class Outcome:
         return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def saturate(host: str, port: int, clients: int, seconds: float) -> Outcome:
-    """Let `clients` send forms back to back for `seconds`; return what got through."""
+def saturate(
+    host: str,
+    port: int,
+    clients: int,
+    seconds: float,
+    make_client: Callable[[], Poster] | None = None,
+) -> Outcome:
+    """Let `clients` send forms (or `make_client`'s requests) back to back for `seconds`."""
+    make = make_client or (lambda: Client(host, port))
     outcome = Outcome(seconds)
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
 
     def run() -> None:
-        client = Client(host, port)
+        client = make()
         while time.monotonic() < stop_at:
             status = client.post()
             with lock:
@@ -87,8 +104,16 @@ def saturate(host: str, port: int, clients: int, seconds: float) -> Outcome:
     return outcome
 
 
-def steady(host: str, port: int, rate: float, seconds: float, pool: int = 16) -> Outcome:
-    """Send `rate` forms per second on a fixed schedule; latency counts from the planned start."""
+def steady(
+    host: str,
+    port: int,
+    rate: float,
+    seconds: float,
+    pool: int = 16,
+    make_client: Callable[[], Poster] | None = None,
+) -> Outcome:
+    """Send `rate` requests a second on a fixed schedule; latency counts from the planned start."""
+    make = make_client or (lambda: Client(host, port))
     outcome = Outcome(seconds)
     lock = threading.Lock()
     total = int(rate * seconds)
@@ -96,7 +121,7 @@ def steady(host: str, port: int, rate: float, seconds: float, pool: int = 16) ->
     counter = iter(range(total))
 
     def run() -> None:
-        client = Client(host, port)
+        client = make()
         for index in counter:
             planned = start + index / rate
             delay = planned - time.monotonic()

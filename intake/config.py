@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ class Settings:
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
     twilio_api_base: str = "https://api.twilio.com"
+    twilio_from_number: str | None = None
     media_hosts: tuple[str, ...] = DEFAULT_MEDIA_HOSTS
     telegram_bot_token: str | None = None
     telegram_webhook_secret: str | None = None
@@ -41,6 +43,7 @@ class Settings:
     max_text_length: int = 5000
     job_lease_seconds: int = 300
     extra_plugins: tuple[str, ...] = ()
+    delete_provider_recordings: bool = True
 
     @property
     def media_dir(self) -> Path:
@@ -64,6 +67,17 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> i
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {value}.")
     return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}.")
 
 
 def _url(env: Mapping[str, str], name: str, default: str | None) -> str | None:
@@ -117,6 +131,16 @@ def _pair(env: Mapping[str, str], first: str, second: str) -> tuple[str | None, 
     return a, b
 
 
+def _twilio_sender(env: Mapping[str, str]) -> str | None:
+    raw = env.get("TWILIO_FROM_NUMBER", "").strip()
+    if raw and not re.match(r"^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$", raw):
+        raise ConfigError(
+            "TWILIO_FROM_NUMBER must be a number like +3225550100 or a Messaging Service SID "
+            f"(MG…), got {raw!r}."
+        )
+    return raw or None
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and check Inspraak's settings from `env` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -145,6 +169,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         twilio_account_sid=sid,
         twilio_auth_token=token,
         twilio_api_base=_url(env, "TWILIO_API_BASE", None) or "https://api.twilio.com",
+        twilio_from_number=_twilio_sender(env),
         media_hosts=media_hosts or DEFAULT_MEDIA_HOSTS,
         telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN") or None,
         telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET") or None,
@@ -157,4 +182,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         extra_plugins=tuple(
             p.strip() for p in env.get("INSPRAAK_PLUGINS", "").split(",") if p.strip()
         ),
+        delete_provider_recordings=_bool(env, "INSPRAAK_DELETE_PROVIDER_RECORDINGS", True),
     )

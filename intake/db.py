@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -55,6 +57,16 @@ class Database:
         self.writers = sessionmaker(
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
+        self._sqlite_writer = threading.Lock() if url.startswith("sqlite") else None
+
+    def writing(self) -> contextlib.AbstractContextManager[object]:
+        """Hold this process's turn to write, around a write transaction up to its commit.
+
+        SQLite lets one writer in at a time and makes the others poll with growing sleeps;
+        queueing this process's writers on a lock hands the database over at once instead.
+        PostgreSQL needs no such turn.
+        """
+        return self._sqlite_writer or contextlib.nullcontext()
 
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:

@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -44,31 +44,47 @@ def _existing(session: Session, inbound: Inbound) -> Receipt | None:
     return Receipt(row.id, row.reference, created=False) if row else None
 
 
-def upsert_contributor(session: Session, sender: Sender, language: str) -> int:
-    """Find the resident behind `sender` by keyed hash, or add them; refresh their contact."""
-    now = utcnow()
-    changes: dict[str, object] = {"preferred_language": language, "last_seen_at": now}
-    if sender.address is not None:
-        changes["address"] = sender.address
-    if sender.wants_updates:
+@functools.cache
+def _upsert_contributor(dialect: str, with_address: bool, wants_updates: bool) -> Any:
+    # Built once per shape: every SMS, call and chat message runs it.
+    table = Contributor.__table__
+    now = bindparam("now", type_=table.c.last_seen_at.type)
+    changes: dict[str, Any] = {"preferred_language": bindparam("language"), "last_seen_at": now}
+    if with_address:
+        changes["address"] = bindparam("address")
+    if wants_updates:
         changes["wants_updates"] = True
-    statement = (
-        insert(session, Contributor)
-        .values(
-            address_kind=sender.kind,
-            address_hash=sender.address_hash,
-            address=sender.address,
-            preferred_language=language,
-            wants_updates=sender.wants_updates,
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    return (
+        insert.values(
+            address_kind=bindparam("kind"),
+            address_hash=bindparam("hash"),
+            address=bindparam("address"),
+            preferred_language=bindparam("language"),
+            wants_updates=wants_updates,
             created_at=now,
             last_seen_at=now,
         )
         .on_conflict_do_update(
-            index_elements=[Contributor.address_kind, Contributor.address_hash], set_=changes
+            index_elements=[table.c.address_kind, table.c.address_hash], set_=changes
         )
-        .returning(Contributor.id)
+        .returning(table.c.id)
     )
-    return int(session.execute(statement).scalar_one())
+
+
+def upsert_contributor(session: Session, sender: Sender, language: str) -> int:
+    """Find the resident behind `sender` by keyed hash, or add them; refresh their contact."""
+    statement = _upsert_contributor(
+        dialect_name(session), sender.address is not None, sender.wants_updates
+    )
+    parameters = {
+        "kind": sender.kind,
+        "hash": sender.address_hash,
+        "address": sender.address,
+        "language": language,
+        "now": utcnow(),
+    }
+    return int(session.connection().execute(statement, parameters).scalar_one())
 
 
 @functools.cache

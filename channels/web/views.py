@@ -95,13 +95,6 @@ def _submit(slug: str, *, kiosk: bool) -> Response | tuple[str, int]:
     limit = settings.web_rate_limit * (KIOSK_RATE_FACTOR if kiosk else 1)
     scope = "kiosk" if kiosk else "web"
     window = settings.web_rate_window_seconds
-    if not ratelimit.allow(session, settings.secret_key, scope, address, limit, window):
-        session.commit()
-        data.errors["form"] = _(
-            "U hebt veel berichten kort na elkaar gestuurd. "
-            "Probeer het over enkele minuten opnieuw."
-        )
-        return _form_page(consultation, data, 429, kiosk=kiosk)
     inbound = to_inbound(
         data,
         consultation_id=consultation.id,
@@ -109,8 +102,16 @@ def _submit(slug: str, *, kiosk: bool) -> Response | tuple[str, int]:
         secret=settings.secret_key,
         kiosk=kiosk,
     )
-    receipt = receive(session, inbound)
-    session.commit()
+    with runtime().db.writing():
+        if not ratelimit.allow(session, settings.secret_key, scope, address, limit, window):
+            session.commit()
+            data.errors["form"] = _(
+                "U hebt veel berichten kort na elkaar gestuurd. "
+                "Probeer het over enkele minuten opnieuw."
+            )
+            return _form_page(consultation, data, 429, kiosk=kiosk)
+        receipt = receive(session, inbound)
+        session.commit()
     return _thanks(consultation, receipt.reference, contact=bool(inbound.sender), kiosk=kiosk)
 
 

@@ -1,0 +1,226 @@
+"""Answer one incoming text: first decide with reads only, then write what was decided.
+
+Deciding outside the write transaction keeps SQLite's write lock short: it is held only
+for the few statements that store a contribution or remember the conversation.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from channels.sms import replies
+from channels.sms.adapter import MediaItem, TwilioMessage, sender_of, to_inbound
+from channels.sms.commands import Action, Command, parse
+from channels.sms.conversation import (
+    Resident,
+    by_keyword,
+    find_resident,
+    open_keywords,
+    remember,
+    routable,
+    set_opted_out,
+)
+from channels.sms.language import detect
+from intake.hashing import keyed_hash
+from intake.i18n import using_language
+from intake.inbound import Inbound, Sender
+from intake.models import Consultation, Contribution, Contributor
+from intake.receive import receive
+
+_STORED = select(Contribution.reference, Contribution.language).where(
+    Contribution.channel == bindparam("channel"),
+    Contribution.channel_message_id == bindparam("sid"),
+)
+_LANGUAGE = select(Contribution.language).where(Contribution.id == bindparam("id"))
+_STATUS = (
+    select(Contribution.status, Contributor.address_hash)
+    .join(Contributor, Contribution.contributor_id == Contributor.id)
+    .where(Contribution.reference == bindparam("reference"))
+)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to text back, and in which language it is written."""
+
+    language: str
+    text: str
+
+
+@dataclass(frozen=True)
+class OptOut:
+    """A STOP (opted_out) or START from a number, in the language it was written in."""
+
+    sender: Sender
+    language: str
+    opted_out: bool
+
+
+@dataclass
+class Plan:
+    """What answering a message takes: a reply, and what to write first."""
+
+    reply: Reply | None = None
+    inbound: Inbound | None = None
+    remember: Resident | None = None
+    opt_out: OptOut | None = None
+    silent: bool = False
+
+    @property
+    def writes(self) -> bool:
+        """Tell whether carrying out the plan changes the database."""
+        remembering = self.remember is not None and self.remember.unsaved
+        return self.inbound is not None or self.opt_out is not None or remembering
+
+
+def _say(language: str, make: Callable[..., str], *args: Any) -> Reply:
+    with using_language(language) as spoken:
+        return Reply(spoken, make(*args))
+
+
+def decide(session: Session, message: TwilioMessage, secret: str) -> Plan:
+    """Read what is needed to answer `message` and return the plan; writes nothing."""
+    resident = find_resident(session, message.channel, keyed_hash(secret, "phone", message.number))
+    command = parse(message.body)
+    if command.action in (Action.START, Action.STOP):
+        language = resident.language = command.language_hint or resident.last_language
+        opting_out = command.action is Action.STOP
+        sender = sender_of(message, secret, may_reply=not opting_out)
+        answer = replies.stopped if opting_out else replies.started
+        return Plan(
+            _say(language, answer),
+            remember=resident,
+            opt_out=OptOut(sender, language, opting_out),
+        )
+    if command.action is Action.STATUS:
+        plan = _status(session, resident, command)
+    else:
+        plan = _contribute(session, resident, message, command, secret)
+    plan.silent = resident.opted_out
+    return plan
+
+
+def carry_out(session: Session, plan: Plan) -> Reply | None:
+    """Write what the plan asks (flush only) and return the reply to send."""
+    reply = plan.reply
+    if plan.opt_out is not None:
+        choice = plan.opt_out
+        set_opted_out(session, choice.sender, choice.language, choice.opted_out)
+    if plan.inbound is not None:
+        receipt = receive(session, plan.inbound)
+        language = plan.inbound.language
+        if not receipt.created:  # a retry: answer in the language of the first answer
+            language = session.connection().execute(_LANGUAGE, {"id": receipt.id}).scalar_one()
+        reply = _say(language, replies.thanks, receipt.reference)
+    if plan.remember is not None:
+        remember(session, plan.remember)
+    return None if plan.silent else reply
+
+
+def _status(session: Session, resident: Resident, command: Command) -> Plan:
+    language = command.language_hint or resident.last_language
+    plan = Plan()
+    if language != resident.language:
+        resident.language = language
+        plan.remember = resident
+    if command.reference is None:
+        plan.reply = _say(language, replies.status_usage)
+        return plan
+    found = session.connection().execute(_STATUS, {"reference": command.reference}).first()
+    if found is None or not hmac.compare_digest(found.address_hash, resident.key_hash):
+        plan.reply = _say(language, replies.not_found, command.reference)
+    else:
+        plan.reply = _say(language, replies.status, command.reference, found.status)
+    return plan
+
+
+def _contribute(
+    session: Session,
+    resident: Resident,
+    message: TwilioMessage,
+    command: Command,
+    secret: str,
+) -> Plan:
+    # A retry of a text that waited for its keyword, or of that keyword, answers as the
+    # first time; other retries are recognised by `receive` itself.
+    linked = resident.data.get("linked", {}).get(message.sid)
+    if linked is not None:
+        stored = session.connection().execute(_STORED, {"channel": message.channel, "sid": linked})
+        found = stored.first()
+        if found is not None:
+            return Plan(_say(found.language, replies.thanks, found.reference))
+    if not message.body.strip() and not message.media:
+        return Plan(_say(resident.last_language, replies.empty))
+    choices = routable(session)
+    chosen = by_keyword(choices, command.first_word)
+    if chosen is not None:
+        text = command.rest
+        language = detect(text) or resident.last_language
+        if not chosen.is_open():
+            return Plan(_say(language, replies.closed))
+        if not text and not message.media:
+            return _keyword_alone(resident, message, chosen, secret)
+    else:
+        text = message.body.strip()
+        language = detect(text) or resident.last_language
+        chosen = _implied(choices, resident.consultation_id)
+    resident.language = language
+    if chosen is None:
+        resident.data["pending"] = {
+            "sid": message.sid,
+            "text": text,
+            "language": language,
+            "media": [[m.url, m.content_type] for m in message.media],
+        }
+        return Plan(_say(language, replies.choose, open_keywords(choices)), remember=resident)
+    return _store(resident, message, chosen, text, secret)
+
+
+def _implied(choices: list[Consultation], ongoing: int | None) -> Consultation | None:
+    open_now = [c for c in choices if c.is_open()]
+    current = next((c for c in open_now if c.id == ongoing), None)
+    if current is not None:
+        return current
+    return open_now[0] if len(open_now) == 1 else None
+
+
+def _keyword_alone(
+    resident: Resident, message: TwilioMessage, chosen: Consultation, secret: str
+) -> Plan:
+    pending = resident.data.pop("pending", None)
+    if pending is None:
+        resident.consultation_id = chosen.id
+        with using_language(resident.last_language) as language:
+            reply = Reply(language, replies.prompt(chosen.text_in(language).title))
+        return Plan(reply, remember=resident)
+    resident.language = pending["language"]
+    # Both texts, if Twilio sends them again, answer with the contribution they became.
+    resident.data["linked"] = {pending["sid"]: message.sid, message.sid: message.sid}
+    waiting = replace(
+        message,
+        body=pending["text"],
+        media=tuple(MediaItem(url, kind) for url, kind in pending["media"]),
+    )
+    return _store(resident, waiting, chosen, pending["text"], secret)
+
+
+def _store(
+    resident: Resident, message: TwilioMessage, chosen: Consultation, text: str, secret: str
+) -> Plan:
+    sender = sender_of(message, secret, may_reply=not resident.opted_out)
+    inbound = to_inbound(
+        message,
+        text=text,
+        consultation_id=chosen.id,
+        language=resident.last_language,
+        sender=sender,
+    )
+    resident.consultation_id = chosen.id
+    resident.data.pop("pending", None)
+    return Plan(inbound=inbound, remember=resident)

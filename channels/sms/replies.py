@@ -1,0 +1,89 @@
+"""The texts Inspraak answers with, in the current language, each kept to one or two SMS."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from channels.sms.segments import fits
+from intake.i18n import gettext as _
+from intake.labels import status_explanation, status_label
+
+MOST_SEGMENTS = 2
+ELLIPSIS = "..."  # three dots, not "…": one character outside GSM-7 would halve the room
+
+
+def thanks(reference: str) -> str:
+    """Thank the resident and tell them their code and how to follow it."""
+    return _(
+        "Bedankt! Uw bijdrage is goed aangekomen. Uw code is %(reference)s. "
+        "Stuur STATUS %(reference)s om te zien hoe het ermee staat.",
+        reference=reference,
+    )
+
+
+def choose(keywords: Sequence[str]) -> str:
+    """Ask which consultation the message is about, listing as many keywords as fit."""
+    if not keywords:
+        return _("Er is op dit moment geen bevraging open. Kom later nog eens terug.")
+    shown = list(keywords)
+    while True:
+        text = _(
+            "Over welke bevraging gaat uw bericht? Antwoord met een van deze woorden: %(keywords)s",
+            keywords=", ".join(shown + ([ELLIPSIS] if len(shown) < len(keywords) else [])),
+        )
+        if fits(text, MOST_SEGMENTS) or len(shown) == 1:
+            return text
+        shown.pop()
+
+
+def prompt(title: str) -> str:
+    """Confirm the chosen consultation and invite the resident's message."""
+    shortened = title
+    while True:
+        text = _("U reageert op: %(title)s. Stuur nu uw mening in een bericht.", title=shortened)
+        if fits(text, MOST_SEGMENTS) or len(shortened) <= len(ELLIPSIS):
+            return text
+        shortened = shortened[: max(len(shortened) - 10, 0)].rstrip() + ELLIPSIS
+
+
+def closed() -> str:
+    """Say the consultation no longer takes contributions."""
+    return _("Deze bevraging is afgesloten. Reageren kan niet meer.")
+
+
+def empty() -> str:
+    """Say the message arrived without any text or picture."""
+    return _("Uw bericht was leeg. Schrijf uw mening in een bericht en stuur het opnieuw.")
+
+
+def status(reference: str, state: str) -> str:
+    """Tell the resident where their contribution stands."""
+    return _(
+        "Uw bijdrage %(reference)s: %(label)s. %(explanation)s",
+        reference=reference,
+        label=status_label(state),
+        explanation=status_explanation(state),
+    )
+
+
+def not_found(reference: str) -> str:
+    """Say politely that this number sent no contribution with that code."""
+    return _(
+        "We vinden geen bijdrage met code %(reference)s van dit nummer. Kijk de code na.",
+        reference=reference,
+    )
+
+
+def status_usage() -> str:
+    """Explain how to ask for a status."""
+    return _("Stuur STATUS met uw code erachter, bijvoorbeeld STATUS K7M-4PQ.")
+
+
+def stopped() -> str:
+    """Confirm that no more messages will be sent to this number."""
+    return _("U krijgt geen berichten meer van ons. Stuur START om ze weer te krijgen.")
+
+
+def started() -> str:
+    """Confirm that messages to this number are welcome again."""
+    return _("U krijgt weer berichten van ons. Stuur STOP om ze niet meer te krijgen.")

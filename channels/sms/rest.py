@@ -1,0 +1,90 @@
+"""Twilio's REST API through the twilio SDK, sent to the configured API root."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
+from twilio.rest import Client
+
+from intake.config import Settings
+from intake.outbound import RecipientGoneError
+from intake.runtime import Runtime
+
+TWILIO_API = "https://api.twilio.com"
+TIMEOUT_SECONDS = 30
+# Twilio error codes that no retry can fix: an opted-out, invalid or unreachable recipient.
+RECIPIENT_GONE = {21211, 21214, 21610, 21612, 21614, 63003}
+WHATSAPP_PREFIX = "whatsapp:"
+
+
+class TwilioNotConfiguredError(Exception):
+    """Twilio credentials or the sending number are missing from the settings."""
+
+
+class RootedHttpClient(TwilioHttpClient):
+    """The SDK's HTTP client, with requests for api.twilio.com sent to another root."""
+
+    def __init__(self, api_base: str) -> None:
+        super().__init__(timeout=TIMEOUT_SECONDS)
+        self.api_base = api_base.rstrip("/")
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        """Send the SDK's request to the configured root instead of Twilio's own."""
+        if url.startswith(TWILIO_API + "/"):
+            url = self.api_base + url[len(TWILIO_API) :]
+        return super().request(method, url, *args, **kwargs)
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        if self.session is not None:
+            self.session.close()
+
+
+@contextmanager
+def twilio_client(settings: Settings) -> Iterator[Client]:
+    """Yield an SDK client for the account, talking to `TWILIO_API_BASE`; close it after."""
+    if not settings.twilio_account_sid or not settings.twilio_auth_token:
+        raise TwilioNotConfiguredError("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set")
+    http = RootedHttpClient(settings.twilio_api_base)
+    try:
+        yield Client(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token,
+            http_client=http,
+            environment={},
+        )
+    finally:
+        http.close()
+
+
+def _create(runtime: Runtime, to: str, body: str, prefix: str) -> str:
+    settings = runtime.settings
+    origin = settings.twilio_from_number
+    if origin is None:
+        raise TwilioNotConfiguredError("TWILIO_FROM_NUMBER is not set")
+    sender = (
+        {"messaging_service_sid": origin} if origin.startswith("MG") else {"from_": prefix + origin}
+    )
+    with twilio_client(settings) as client:
+        try:
+            message = client.messages.create(to=prefix + to, body=body, **sender)
+        except TwilioRestException as error:
+            if error.code in RECIPIENT_GONE:
+                raise RecipientGoneError(f"Twilio error {error.code}") from None
+            raise RuntimeError(f"Twilio answered HTTP {error.status}, error {error.code}") from None
+    return str(message.sid)
+
+
+def send_sms(runtime: Runtime, address: str, body: str) -> str:
+    """Text `body` to a phone number; return Twilio's message sid."""
+    return _create(runtime, address.removeprefix(WHATSAPP_PREFIX), body, "")
+
+
+def send_whatsapp(runtime: Runtime, address: str, body: str) -> str:
+    """Send `body` to a number on WhatsApp through Twilio; return the message sid."""
+    return _create(runtime, address.removeprefix(WHATSAPP_PREFIX), body, WHATSAPP_PREFIX)

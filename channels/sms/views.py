@@ -1,0 +1,49 @@
+"""The Twilio Messaging webhook: verify → parse → decide → store → commit → TwiML."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, abort, request
+from twilio.twiml.messaging_response import MessagingResponse
+
+from channels.sms.adapter import MalformedMessageError, TwilioMessage
+from channels.sms.dialogue import Reply, carry_out, decide
+from channels.sms.signature import is_signed
+from intake.web import db_session, runtime
+
+log = logging.getLogger("inspraak.sms")
+blueprint = Blueprint("sms", __name__)
+
+
+def twiml(reply: Reply | None) -> Response:
+    """Render the reply as Twilio's `<Response><Message>`; an empty response sends nothing."""
+    response = MessagingResponse()
+    if reply is not None:
+        response.message(reply.text)
+    return Response(str(response), mimetype="text/xml")
+
+
+@blueprint.post("/hooks/twilio/sms")
+def incoming() -> Response:
+    """Receive an SMS or WhatsApp message from Twilio and answer it."""
+    rt = runtime()
+    settings = rt.settings
+    if not settings.twilio_account_sid or not settings.twilio_auth_token:
+        abort(404)
+    if not is_signed(request, settings.twilio_auth_token, settings.public_url):
+        log.warning("refused a Twilio message webhook without a valid signature")
+        abort(403)
+    try:
+        message = TwilioMessage.from_form(request.form)
+    except MalformedMessageError:
+        abort(400)
+    with rt.db.session(write=False) as reading:
+        plan = decide(reading, message, settings.secret_key)
+    if not plan.writes:
+        return twiml(None if plan.silent else plan.reply)
+    session = db_session()
+    with rt.db.writing():
+        reply = carry_out(session, plan)
+        session.commit()
+    return twiml(reply)
