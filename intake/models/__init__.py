@@ -9,6 +9,7 @@ from intake.models.contribution import (
     Contributor,
     TextOrigin,
 )
+from intake.models.forms import PrintedForm
 from intake.models.operations import (
     ConversationState,
     Job,
@@ -35,6 +36,7 @@ __all__ = [
     "Job",
     "JobStatus",
     "OutboundMessage",
+    "PrintedForm",
     "RateCounter",
     "ReviewNote",
     "ReviewState",

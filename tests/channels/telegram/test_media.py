@@ -9,7 +9,6 @@ from dataclasses import replace
 import pytest
 
 from channels.telegram.kinds import (
-    AWAITING_SCAN_READING,
     AWAITING_TRANSCRIPTION,
     FETCH_MEDIA_JOB,
     READ_SCAN_JOB,
@@ -86,13 +85,14 @@ def test_a_voice_note_is_kept_and_queued_for_transcription(bot: Bot, voice_note:
     assert "Merci" in bot.api.sent()[-1].text
 
 
-def test_a_photo_is_kept_and_queued_for_the_scan_reader(bot: Bot) -> None:
+def test_a_photo_is_kept_and_read_by_the_scan_reader(bot: Bot) -> None:
+    # Not a decodable picture: the scan reader says so and the photo waits for a person.
     jpeg = b"\xff\xd8\xff\xe0" + b"form" * 500
     bot.api.add_file("AgACAgQphoto", jpeg, "photos/file_3.jpg")
     bot.post(message(RESIDENT, caption="Mijn formulier", **photo("AgACAgQphoto", len(jpeg))))
     bot.work()
     [stored] = bot.contributions()
-    assert stored.needs_person_reason == AWAITING_SCAN_READING
+    assert stored.needs_person and stored.needs_person_reason == "corrupt_image"
     assert stored.answers == {"caption": "Mijn formulier"}
     [attachment] = stored.attachments
     assert attachment.kind == "image" and attachment.media_type == "image/jpeg"

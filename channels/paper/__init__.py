@@ -1,0 +1,8 @@
+"""Paper forms: scanned files read into contributions, by import or from a watched folder."""
+
+from channels.paper.adapter import CHANNEL
+from channels.paper.cli import scans
+from channels.paper.importer import IMPORT_JOB, import_file_job
+from intake.plugins import Plugin
+
+plugin = Plugin(name=CHANNEL, job_handlers={IMPORT_JOB: import_file_job}, commands=[scans])

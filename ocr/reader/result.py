@@ -1,0 +1,113 @@
+"""What reading a scan found, page by page and form by form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ocr.forms.spec import PageId
+
+# Reason codes a page or form carries when a person should look at it.
+NO_QR = "no_qr"
+UNKNOWN_FORM = "unknown_form"
+MARKS_MISSING = "marks_missing"
+LOW_CONFIDENCE = "low_confidence"
+UNSURE_CHECKBOX = "unsure_checkbox"
+NO_TEXT = "no_text"
+MISSING_PAGES = "missing_pages"
+REASONS = (
+    NO_QR,
+    UNKNOWN_FORM,
+    MARKS_MISSING,
+    LOW_CONFIDENCE,
+    UNSURE_CHECKBOX,
+    NO_TEXT,
+    MISSING_PAGES,
+)
+
+
+@dataclass(frozen=True)
+class FieldResult:
+    """One field as read: text for text and letter fields, `checked` for check boxes."""
+
+    kind: str
+    text: str
+    confidence: float
+    checked: bool | None
+    unsure: bool
+    crop_png: bytes
+
+
+@dataclass
+class PageRead:
+    """One page of the input: its QR identity, fields, image and plain text."""
+
+    index: int
+    qr: PageId | None
+    fields: dict[str, FieldResult]
+    image_jpeg: bytes
+    text: str
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def needs_person(self) -> bool:
+        """Tell whether a person should check this page."""
+        return bool(self.reasons)
+
+
+@dataclass
+class FormRead:
+    """Consecutive pages of one filled-in form, or of one letter without a QR code."""
+
+    qr: PageId | None
+    pages: list[PageRead]
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def needs_person(self) -> bool:
+        """Tell whether a person should check this form."""
+        return bool(self.reasons)
+
+    @property
+    def fields(self) -> dict[str, FieldResult]:
+        """Merge the pages' fields; a text field continued over pages is joined."""
+        merged: dict[str, FieldResult] = {}
+        for page in self.pages:
+            for name, result in page.fields.items():
+                before = merged.get(name)
+                if before is None or before.kind != "text":
+                    merged[name] = result
+                    continue
+                merged[name] = FieldResult(
+                    kind="text",
+                    text="\n".join(t for t in (before.text, result.text) if t),
+                    confidence=min(before.confidence, result.confidence),
+                    checked=None,
+                    unsure=before.unsure or result.unsure,
+                    crop_png=before.crop_png,
+                )
+        return merged
+
+    @property
+    def text(self) -> str:
+        """Return the full text of every page, pages separated by a form feed."""
+        return "\f".join(page.text for page in self.pages)
+
+
+@dataclass
+class ScanResult:
+    """Everything read from one input file, and its searchable PDF/A archive copy."""
+
+    source: Path
+    archive_pdf: Path
+    pages: list[PageRead]
+    forms: list[FormRead]
+
+    @property
+    def needs_person(self) -> bool:
+        """Tell whether any form in the file needs a person."""
+        return any(form.needs_person for form in self.forms)
+
+    def archive_bytes(self) -> bytes:
+        """Return the PDF/A archive copy."""
+        return self.archive_pdf.read_bytes()
