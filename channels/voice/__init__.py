@@ -1,0 +1,12 @@
+"""Phone calls through Twilio Voice: a spoken menu, voicemail, and the recording's download."""
+
+from channels.voice.adapter import DELETE_JOB, RECORDING_JOB
+from channels.voice.recording import delete_recording, fetch_recording
+from channels.voice.views import blueprint
+from intake.plugins import Plugin
+
+plugin = Plugin(
+    name="voice",
+    blueprints=[blueprint],
+    job_handlers={RECORDING_JOB: fetch_recording, DELETE_JOB: delete_recording},
+)

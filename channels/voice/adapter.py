@@ -1,0 +1,98 @@
+"""Twilio Voice webhook fields → a `Call` or `Recording`, and a recording → an `Inbound`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from intake.inbound import Inbound, JobRequest, Sender
+from intake.models import TextOrigin
+
+VOICE = "voice"
+RECORDING_JOB = "voice.fetch_recording"
+DELETE_JOB = "voice.delete_recording"
+TRANSCRIBE_JOB = "transcription.transcribe"
+LANGUAGE_DIGITS = {"1": "nl", "2": "fr", "3": "en"}
+DEFAULT_LANGUAGE = "nl"
+# The recording callback reports these once Twilio has a file (or knows it never will).
+COMPLETED = "completed"
+AWAITING_TRANSCRIPTION = "awaiting_transcription"
+
+
+class MalformedCallError(Exception):
+    """The webhook lacks the fields every Twilio call request has."""
+
+
+@dataclass(frozen=True)
+class Call:
+    """One step of a phone call, as Twilio describes it."""
+
+    sid: str
+    caller: str
+    digits: str
+
+    @classmethod
+    def from_form(cls, form: Mapping[str, str]) -> Call:
+        """Read the call's sid, caller and pressed keys; raise MalformedCallError without sid."""
+        sid = form.get("CallSid", "")
+        if not sid:
+            raise MalformedCallError("CallSid is required")
+        return cls(sid=sid, caller=form.get("From", ""), digits=form.get("Digits", "").strip())
+
+
+@dataclass(frozen=True)
+class Recording:
+    """A voicemail Twilio recorded, from the `<Record>` action or the status callback."""
+
+    sid: str
+    call_sid: str
+    url: str
+    duration_seconds: float | None
+    status: str
+
+    @classmethod
+    def from_form(cls, form: Mapping[str, str]) -> Recording:
+        """Read the recording fields; raise MalformedCallError without sids or URL."""
+        sid, call_sid, url = (form.get(k, "") for k in ("RecordingSid", "CallSid", "RecordingUrl"))
+        if not sid or not call_sid or not url:
+            raise MalformedCallError("RecordingSid, CallSid and RecordingUrl are required")
+        try:
+            duration: float | None = float(form.get("RecordingDuration", ""))
+        except ValueError:
+            duration = None
+        # The <Record> action carries no RecordingStatus: it only comes with a recording.
+        return cls(sid, call_sid, url, duration, form.get("RecordingStatus") or COMPLETED)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the caller chose during the call, and who called, as a keyed hash."""
+
+    language: str = DEFAULT_LANGUAGE
+    consultation_id: int | None = None
+    caller_hash: str | None = None
+    tries: int = 0
+
+
+def caller_hash(secret: str, number: str) -> str | None:
+    """Hash the caller's number; no number is kept, since a phone call gets no reply."""
+    return Sender.of(secret, "phone", number, may_reply=False).address_hash if number else None
+
+
+def to_inbound(recording: Recording, choices: Choices) -> Inbound:
+    """Turn a recorded voicemail into the channel-neutral `Inbound`, downloaded by a job."""
+    sender = Sender("phone", choices.caller_hash) if choices.caller_hash else None
+    payload: dict[str, Any] = {"recording_sid": recording.sid, "url": recording.url}
+    if recording.duration_seconds is not None:
+        payload["duration_seconds"] = recording.duration_seconds
+    return Inbound(
+        channel=VOICE,
+        language=choices.language,
+        consultation_id=choices.consultation_id,
+        channel_message_id=recording.sid,
+        text_origin=TextOrigin.NONE,
+        sender=sender,
+        jobs=(JobRequest(RECORDING_JOB, payload),),
+        needs_person_reason=AWAITING_TRANSCRIPTION,
+    )

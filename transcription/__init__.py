@@ -1,0 +1,1 @@
+"""Speech-to-text for recordings residents send in: decoding, models, transcripts, quality."""
