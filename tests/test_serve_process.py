@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
@@ -71,3 +72,23 @@ def test_run_serves_the_web_and_a_worker_together(tmp_path: Path) -> None:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
     assert not Path(f"/proc/{children[0]}").exists(), "the worker outlived inspraak run"
+
+
+def test_many_residents_sending_at_once_all_get_a_reference(tmp_path: Path) -> None:
+    inspraak(tmp_path, "db", "upgrade")
+    inspraak(tmp_path, "demo")
+    with running_server(tmp_path, INSPRAAK_WEB_RATE_LIMIT="1000") as base:
+        browsers = [requests.Session() for _ in range(12)]
+        forms = [hidden_fields(b.get(f"{base}/c/demo", timeout=10).text) for b in browsers]
+
+        def send(index: int) -> str:
+            fields = {**forms[index], "text": f"Bijdrage {index}"}
+            answer = browsers[index].post(f"{base}/c/demo", data=fields, timeout=15)
+            assert answer.status_code == 200
+            return reference_on(answer.text)
+
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            references = list(pool.map(send, range(12)))
+    assert len(set(references)) == 12
+    exported = json.loads(inspraak(tmp_path, "export", "demo", "--format", "json").stdout)
+    assert sorted(c["reference"] for c in exported) == sorted(references)

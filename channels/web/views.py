@@ -23,7 +23,10 @@ KIOSK_RATE_FACTOR = 6
 
 
 def _consultation(slug: str) -> Consultation:
-    consultation = consultations.lookup(db_session(), slug)
+    # A reading session of its own: a POST's writing session must not begin (and take
+    # SQLite's write lock) before the view holds its turn to write.
+    with runtime().db.session(write=False) as session:
+        consultation = consultations.lookup(session, slug)
     if consultation is None or consultation.status == ConsultationStatus.DRAFT:
         abort(404)
     return consultation
