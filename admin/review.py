@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from admin.audit import record
 from intake.i18n import gettext as _
 from intake.models import (
+    Consultation,
     Contribution,
     ContributionStatus,
     ContributionTag,
@@ -163,3 +164,22 @@ def assign(session: Session, contribution_id: int, staff_id: int | None) -> None
             staff_id = None
     review_state(session, contribution_id).assigned_to_id = staff_id
     record(session, "contribution.assign", "contribution", contribution_id, to=staff_id)
+
+
+def move_to_consultation(
+    session: Session, contribution: Contribution, consultation_id: int | None
+) -> bool:
+    """File a contribution under a consultation (a letter without a form's QR code, say)."""
+    if consultation_id is None or session.get(Consultation, consultation_id) is None:
+        return False
+    previous = contribution.consultation_id
+    contribution.consultation_id = consultation_id
+    record(
+        session,
+        "contribution.consultation",
+        "contribution",
+        contribution.id,
+        previous=previous,
+        to=consultation_id,
+    )
+    return True

@@ -22,7 +22,14 @@ from admin.replies import (
 )
 from intake.i18n import N_
 from intake.i18n import gettext as _
-from intake.models import Contribution, ContributionStatus, OutboundMessage, Role, StaffUser
+from intake.models import (
+    Consultation,
+    Contribution,
+    ContributionStatus,
+    OutboundMessage,
+    Role,
+    StaffUser,
+)
 from intake.web import db_session
 
 UNSURE_BELOW = 0.6
@@ -32,6 +39,7 @@ DONE = {
     "tags": N_("De labels zijn bewaard."),
     "note": N_("De notitie is bewaard."),
     "assign": N_("De toewijzing is bewaard."),
+    "consultation": N_("De bijdrage staat nu bij de gekozen bevraging."),
     "reply": N_("Het bericht staat klaar om te versturen."),
     "assisted": N_("De bijdrage is bewaard."),
 }
@@ -91,6 +99,7 @@ def _page(contribution: Contribution, status: int = 200, **extra: Any) -> tuple[
         tags=review.tags_of(session, contribution.id),
         notes=review.notes(session, contribution.id),
         colleagues=colleagues,
+        consultations=session.scalars(select(Consultation).order_by(Consultation.id)).all(),
         messages=messages,
         can_reply=can_reply(contribution),
         reply_via=reply_channel(contribution),
@@ -179,6 +188,18 @@ def assign(contribution_id: int) -> Response:
     chosen = request.form.get("assignee", "")
     review.assign(db_session(), contribution.id, int(chosen) if chosen.isdigit() else None)
     return _done(contribution, "assign")
+
+
+@blueprint.post("/c/<int:contribution_id>/consultation")
+@requires(Role.MODERATOR)
+def move(contribution_id: int) -> Response | tuple[str, int]:
+    """File the contribution under another consultation (e.g. a letter without a QR code)."""
+    contribution = _contribution(contribution_id)
+    chosen = request.form.get("consultation_id", "")
+    target = int(chosen) if chosen.isdigit() else None
+    if not review.move_to_consultation(db_session(), contribution, target):
+        return _page(contribution, 422, error=_("Kies een bevraging."))
+    return _done(contribution, "consultation")
 
 
 @blueprint.post("/c/<int:contribution_id>/reply")

@@ -109,11 +109,10 @@ def contribute(runtime: Runtime) -> Callable[..., int]:
                     channel=channel,
                     language=language,
                     text=text,
-                    consultation_id=demo_id(runtime),
                     channel_message_id=f"m{next(counter)}",
                     sender=sender,
                     media=media,
-                    **extra,
+                    **{"consultation_id": demo_id(runtime), **extra},
                 ),
             )
             session.commit()

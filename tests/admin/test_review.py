@@ -20,7 +20,7 @@ from intake.models import (
 )
 from intake.runtime import Runtime
 from intake.worker import Worker
-from tests.admin.conftest import post
+from tests.admin.conftest import demo_id, post
 
 
 def _sent_through(runtime: Runtime, channel: str) -> list[tuple[str, str]]:
@@ -196,3 +196,25 @@ def test_personal_data_is_shown_on_request_and_logged(
             select(AuditEvent).where(AuditEvent.action == "personal.view")
         ).one()
         assert event.target_id == contribution and event.actor_id is not None
+
+
+def test_a_letter_without_a_form_is_filed_under_a_consultation_by_staff(
+    signed_in: Callable[[str], FlaskClient], contribute: Callable[..., int], runtime: Runtime
+) -> None:
+    letter = contribute("Beste, ik schrijf over het park.", channel="paper", consultation_id=None)
+    viewer = signed_in("viewer")
+    refused = post(viewer, f"/admin/c/{letter}/consultation", {"consultation_id": "1"})
+    assert refused.status_code == 403
+    client = signed_in("moderator")
+    assert (
+        post(client, f"/admin/c/{letter}/consultation", {"consultation_id": ""}).status_code == 422
+    )
+    demo = demo_id(runtime)
+    moved = post(client, f"/admin/c/{letter}/consultation", {"consultation_id": str(demo)})
+    assert moved.status_code == 302
+    with runtime.db.session() as session:
+        assert session.get(Contribution, letter).consultation_id == demo  # type: ignore[union-attr]
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "contribution.consultation")
+        ).one()
+        assert event.target_id == letter and event.details["to"] == demo
