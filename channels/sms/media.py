@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.fetch import MediaFetchError, MediaRefusedError, fetch_media
+from channels.sms.rest import download_media
+from intake.fetch import MediaFetchError, MediaRefusedError
 from intake.models import Attachment, Contribution
 from intake.plugins import JobContext
 
@@ -57,20 +58,8 @@ def fetch_message_media(session: Session, payload: Mapping[str, Any], ctx: JobCo
     )
     if any(details.get("index") == index for details in done):
         return
-    settings = ctx.runtime.settings
-    auth = (
-        (settings.twilio_account_sid, settings.twilio_auth_token)
-        if settings.twilio_account_sid and settings.twilio_auth_token
-        else None
-    )
     try:
-        fetched = fetch_media(
-            url,
-            ctx.runtime.media,
-            allowed_hosts=settings.media_hosts,
-            max_bytes=MAX_MEDIA_BYTES,
-            auth=auth,
-        )
+        fetched = download_media(ctx.runtime, url, MAX_MEDIA_BYTES)
     except MediaRefusedError as error:
         _note(session, contribution, index, declared, REFUSED, str(error))
     except MediaFetchError as error:

@@ -12,6 +12,7 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from intake.config import Settings
+from intake.fetch import FetchedMedia, fetch_media
 from intake.outbound import RecipientGoneError
 from intake.runtime import Runtime
 
@@ -88,3 +89,16 @@ def send_sms(runtime: Runtime, address: str, body: str) -> str:
 def send_whatsapp(runtime: Runtime, address: str, body: str) -> str:
     """Send `body` to a number on WhatsApp through Twilio; return the message sid."""
     return _create(runtime, address.removeprefix(WHATSAPP_PREFIX), body, WHATSAPP_PREFIX)
+
+
+def download_media(runtime: Runtime, url: str, max_bytes: int) -> FetchedMedia:
+    """Download a message's media or a recording with the account's credentials, guarded."""
+    settings = runtime.settings
+    auth = (
+        (settings.twilio_account_sid, settings.twilio_auth_token)
+        if settings.twilio_account_sid and settings.twilio_auth_token
+        else None
+    )
+    return fetch_media(
+        url, runtime.media, allowed_hosts=settings.media_hosts, max_bytes=max_bytes, auth=auth
+    )

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.base.exceptions import TwilioRestException
 
-from channels.sms.rest import twilio_client
+from channels.sms.rest import download_media, twilio_client
 from channels.voice.adapter import DELETE_JOB, TRANSCRIBE_JOB
-from intake.fetch import MediaFetchError, MediaRefusedError, fetch_media
+from intake.fetch import MediaFetchError, MediaRefusedError
 from intake.jobs import enqueue
 from intake.models import Attachment, Contribution
 from intake.plugins import JobContext
@@ -41,21 +41,9 @@ def fetch_recording(session: Session, payload: Mapping[str, Any], ctx: JobContex
     with ctx.runtime.db.session(write=False) as reading:
         if _already_kept(reading, int(payload["contribution_id"]), sid):
             return
-    settings = ctx.runtime.settings
     url = recording_file_url(str(payload["url"]))
-    auth = (
-        (settings.twilio_account_sid, settings.twilio_auth_token)
-        if settings.twilio_account_sid and settings.twilio_auth_token
-        else None
-    )
     try:
-        fetched = fetch_media(
-            url,
-            ctx.runtime.media,
-            allowed_hosts=settings.media_hosts,
-            max_bytes=MAX_RECORDING_BYTES,
-            auth=auth,
-        )
+        fetched = download_media(ctx.runtime, url, MAX_RECORDING_BYTES)
     except MediaRefusedError as error:
         _missing(session, payload, sid, REFUSED, str(error))
         return
@@ -92,7 +80,7 @@ def fetch_recording(session: Session, payload: Mapping[str, Any], ctx: JobContex
             },
             contribution_id=contribution.id,
         )
-    if settings.delete_provider_recordings:
+    if ctx.runtime.settings.delete_provider_recordings:
         # A job of its own, so Twilio's copy goes only once ours is committed.
         enqueue(session, DELETE_JOB, {"recording_sid": sid}, contribution_id=contribution.id)
     session.flush()
