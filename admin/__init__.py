@@ -4,6 +4,7 @@ from admin import views
 from admin.blueprint import blueprint
 from admin.commands import purge
 from admin.replies import UPDATE_JOB, update_job
+from intake.analysis.jobs import THEMES_JOB, compute_themes_job
 from intake.plugins import Plugin
 
 __all__ = ["plugin", "views"]
@@ -11,6 +12,6 @@ __all__ = ["plugin", "views"]
 plugin = Plugin(
     name="admin",
     blueprints=[blueprint],
-    job_handlers={UPDATE_JOB: update_job},
+    job_handlers={UPDATE_JOB: update_job, THEMES_JOB: compute_themes_job},
     commands=[purge],
 )

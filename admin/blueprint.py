@@ -9,7 +9,13 @@ from flask import Blueprint, g
 from werkzeug.wrappers import Response
 
 from admin.auth import guard, may
-from admin.labels import channel_label, consultation_state, origin_label, role_label
+from admin.labels import (
+    channel_label,
+    consultation_state,
+    origin_label,
+    reason_label,
+    role_label,
+)
 from intake.models import Role
 
 TIMEZONE = ZoneInfo("Europe/Brussels")
@@ -41,5 +47,6 @@ def _staff_globals() -> dict[str, Any]:
         "channel_label": channel_label,
         "consultation_state": consultation_state,
         "origin_label": origin_label,
+        "reason_label": reason_label,
         "role_label": role_label,
     }

@@ -26,7 +26,8 @@ def fill_source(root: Path = LOCALES_DIR) -> int:
     catalog = _read(path)
     filled = 0
     for message in catalog:
-        if message.id and not message.string:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.id and not all(strings):
             message.string = message.id
             filled += 1
         if message.id and message.fuzzy:

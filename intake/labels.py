@@ -1,4 +1,4 @@
-"""Words for states that residents and staff read, in every language."""
+"""Words for states, channels and languages that residents and staff read, in every language."""
 
 from __future__ import annotations
 
@@ -22,6 +22,24 @@ _STATUS = {
         N_("Uw bijdrage is gelezen en samengevoegd met een gelijkaardige bijdrage."),
     ),
 }
+CHANNELS = {
+    "web": N_("Website"),
+    "sms": N_("Sms"),
+    "whatsapp": N_("WhatsApp"),
+    "voice": N_("Telefoon"),
+    "telegram": N_("Telegram"),
+    "paper": N_("Papier"),
+    "assisted": N_("Met hulp ingevoerd"),
+}
+# Replies may go by e-mail although no contribution comes in that way.
+_ALL_CHANNELS = {**CHANNELS, "email": N_("E-mail")}
+CONSULTATION_STATES = {
+    "draft": N_("Ontwerp"),
+    "open": N_("Open"),
+    "closed": N_("Afgesloten"),
+}
+# Names of the languages in the reader's language (the language switch uses their own names).
+LANGUAGE_LABELS = {"nl": N_("Nederlands"), "fr": N_("Frans"), "en": N_("Engels")}
 
 
 def status_label(status: str) -> str:
@@ -32,3 +50,18 @@ def status_label(status: str) -> str:
 def status_explanation(status: str) -> str:
     """Say in one sentence what a contribution's status means for the resident."""
     return _(_STATUS[ContributionStatus(status)][1])
+
+
+def channel_label(channel: str) -> str:
+    """Name a channel."""
+    return _(_ALL_CHANNELS[channel]) if channel in _ALL_CHANNELS else channel
+
+
+def consultation_state(status: str) -> str:
+    """Name a consultation's state."""
+    return _(CONSULTATION_STATES[status]) if status in CONSULTATION_STATES else status
+
+
+def language_label(language: str) -> str:
+    """Name a language in the current language."""
+    return _(LANGUAGE_LABELS[language]) if language in LANGUAGE_LABELS else language

@@ -20,6 +20,7 @@ from admin.replies import (
     status_update,
     template_text,
 )
+from admin.views import related
 from intake.i18n import N_
 from intake.i18n import gettext as _
 from intake.models import (
@@ -42,6 +43,10 @@ DONE = {
     "consultation": N_("De bijdrage staat nu bij de gekozen bevraging."),
     "reply": N_("Het bericht staat klaar om te versturen."),
     "assisted": N_("De bijdrage is bewaard."),
+    "publication": N_("De keuze voor de resultatenpagina is bewaard."),
+    "theme": N_("Het thema is bewaard."),
+    "link": N_("De bijdragen zijn gekoppeld."),
+    "unlink": N_("De koppeling is weggehaald."),
 }
 
 
@@ -106,6 +111,7 @@ def _page(contribution: Contribution, status: int = 200, **extra: Any) -> tuple[
         templates={key: template_text(key, language, contribution.reference) for key in TEMPLATES},
         statuses=list(ContributionStatus),
         done=_(DONE[done]) if done in DONE else None,
+        **related.context(session, contribution),
         **{"personal": False, "error": None, **extra},
     ), status
 

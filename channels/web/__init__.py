@@ -2,9 +2,12 @@
 
 from flask import Flask
 
+from channels.web import results
 from channels.web.views import blueprint, render_csrf_failure
 from intake.csrf import CSRFError
 from intake.plugins import Plugin
+
+__all__ = ["plugin", "results"]
 
 
 def _init_app(app: Flask) -> None:

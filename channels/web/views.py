@@ -15,6 +15,7 @@ from intake.i18n import gettext as _
 from intake.models import Consultation, ConsultationStatus, Contribution
 from intake.receive import receive
 from intake.references import normalise_reference
+from intake.results import finished
 from intake.web import db_session, runtime
 
 blueprint = Blueprint("web", __name__, template_folder="templates")
@@ -51,8 +52,13 @@ def _form_page(
 
 @blueprint.get("/")
 def index() -> str:
-    """List the consultations residents can take part in now."""
-    return render_template("web/index.html", consultations=consultations.open_now(db_session()))
+    """List the consultations residents can take part in now, and those with results."""
+    session = db_session()
+    return render_template(
+        "web/index.html",
+        consultations=consultations.open_now(session),
+        finished=finished(session),
+    )
 
 
 @blueprint.get("/c/<slug>")

@@ -10,6 +10,7 @@ import click
 from intake.cli.data import consultation, db, demo, export, user
 from intake.cli.serving import run, serve, worker
 from intake.cli.state import pass_state
+from intake.cli.themes import themes
 from intake.config import ConfigError
 from intake.plugins import discover
 
@@ -25,7 +26,7 @@ def _group() -> click.Group:
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
 
-    for command in (db, serve, worker, run, demo, consultation, user, export):
+    for command in (db, serve, worker, run, demo, consultation, user, export, themes):
         cli.add_command(command)
     # Plugins (channels, engines, admin) add their own commands, e.g. `forms` or `scans`.
     try:

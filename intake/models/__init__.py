@@ -18,6 +18,14 @@ from intake.models.operations import (
     RateCounter,
     WorkerHeartbeat,
 )
+from intake.models.results import (
+    ContributionLink,
+    ContributionTheme,
+    Decision,
+    Theme,
+    ThemeAssignment,
+    ThemeStatus,
+)
 from intake.models.review import ContributionTag, ReviewNote, ReviewState, Tag, TextRevision
 from intake.models.staff import AuditEvent, Role, StaffUser
 
@@ -30,9 +38,12 @@ __all__ = [
     "ConsultationText",
     "Contribution",
     "ContributionStatus",
+    "ContributionLink",
     "ContributionTag",
+    "ContributionTheme",
     "Contributor",
     "ConversationState",
+    "Decision",
     "Job",
     "JobStatus",
     "OutboundMessage",
@@ -45,6 +56,9 @@ __all__ = [
     "Tag",
     "TextOrigin",
     "TextRevision",
+    "Theme",
+    "ThemeAssignment",
+    "ThemeStatus",
     "WorkerHeartbeat",
     "utcnow",
 ]

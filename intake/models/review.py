@@ -87,6 +87,10 @@ class ReviewState(Base):
     duplicate_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("contribution.id", ondelete="SET NULL"), index=True
     )
+    # Staff checked the words and allow them on the public results page, names never shown.
+    publishable: Mapped[bool] = mapped_column(default=False)
+    # What the results page quotes instead of the full text (shortened, names taken out).
+    public_quote: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     assigned_to: Mapped[StaffUser | None] = relationship(lazy="joined")

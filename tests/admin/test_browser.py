@@ -16,6 +16,7 @@ from intake.inbound import Inbound, InboundMedia
 from intake.receive import receive
 from intake.runtime import Runtime
 from tests.admin.conftest import PASSWORD, demo_id
+from tests.admin.test_themes import TOPICS
 from tests.browser import axe_violations, chromium
 from tests.cli import inspraak
 from tests.conftest import make_settings
@@ -74,6 +75,16 @@ def _seed(data_dir: Path) -> dict[str, int]:
                     },
                 ),
             ).id
+        for topic, texts in TOPICS.items():
+            for number, text in enumerate(texts):
+                inbound = Inbound(
+                    channel="web",
+                    language="nl",
+                    text=text,
+                    consultation_id=consultation_id,
+                    channel_message_id=f"{topic}-{number}",
+                )
+                ids[f"{topic}-{number}"] = receive(session, inbound).id
         session.commit()
     runtime.db.dispose()
     return ids
@@ -95,7 +106,19 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Any:
         "--password-stdin",
         stdin=PASSWORD + "\n",
     )
+    # A second account: sign-in pauses after five sign-ins per account in 15 minutes.
+    inspraak(
+        data_dir,
+        "user",
+        "create",
+        "redactie@gemeente.be",
+        "--role",
+        "moderator",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
     ids = _seed(data_dir)
+    inspraak(data_dir, "themes", "demo")
     with running_server(data_dir) as base:
         yield base, ids
 
@@ -107,9 +130,9 @@ def browser() -> Any:
         yield instance
 
 
-def _sign_in(page: Any, base: str, lang: str = "nl") -> None:
+def _sign_in(page: Any, base: str, lang: str = "nl", email: str = "mod@gemeente.be") -> None:
     page.goto(f"{base}/admin/login?lang={lang}")
-    page.fill("#email", "mod@gemeente.be")
+    page.fill("#email", email)
     page.fill("#password", PASSWORD)
     with page.expect_navigation():
         page.click("button[type=submit]")
@@ -131,6 +154,9 @@ def test_staff_pages_have_no_axe_violations(site: Any, browser: Any, lang: str) 
         ("new consultation", "/admin/consultations/new"),
         ("dashboard", "/admin/dashboard"),
         ("assisted", "/admin/assisted"),
+        ("themes", "/admin/themes"),
+        ("theme", "/admin/themes/1"),
+        ("reach", "/admin/reach"),
     ):
         page.goto(f"{base}{path}")
         checked[name] = axe_violations(page)
@@ -143,6 +169,44 @@ def test_staff_pages_have_no_axe_violations(site: Any, browser: Any, lang: str) 
     assert 1.5 < duration < 2.5
     page.goto(f"{base}/admin/c/{ids['paper']}")
     assert page.eval_on_selector("img.scan", "i => i.complete && i.naturalWidth") == 400
+    page.close()
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+def test_decisions_and_quotes_have_no_axe_violations(site: Any, browser: Any, lang: str) -> None:
+    base, ids = site
+    contribution_id = ids["voice"]
+    page = browser.new_page()
+    _sign_in(page, base, lang, "redactie@gemeente.be")
+    checked = {}
+    page.goto(f"{base}/admin/consultations/1/decisions")
+    checked["empty list"] = axe_violations(page)
+    # The server's own messages, as a browser without form validation would get them.
+    page.eval_on_selector_all("[required]", "els => els.forEach(e => e.required = false)")
+    page.fill("#nl_body", "Zonder titel")
+    with page.expect_navigation():
+        page.click("main form:not(.inline) button[type=submit]")
+    checked["errors"] = axe_violations(page)
+    page.fill("#decided_on", "2026-04-20")
+    page.fill("#nl_title", f"Besluit {lang}")
+    with page.expect_navigation():
+        page.click("main form:not(.inline) button[type=submit]")
+    checked["list"] = axe_violations(page)
+    with page.expect_navigation():
+        page.click("main td a")
+    checked["edit"] = axe_violations(page)
+    page.goto(f"{base}/admin/c/{contribution_id}")
+    page.check("input[name=publishable]")
+    page.fill("#quote", "Meer bomen en bankjes in de schaduw.")
+    with page.expect_navigation():
+        page.click("form[action$='/publication'] button")
+    assert page.is_checked("input[name=publishable]")
+    checked["detail"] = axe_violations(page)
+    page.goto(f"{base}/c/demo/results?lang={lang}")
+    assert "Meer bomen en bankjes in de schaduw." in page.inner_text("main")
+    assert f"Besluit {lang}" in page.inner_text("main")
+    checked["results"] = axe_violations(page)
+    assert {name: v for name, v in checked.items() if v} == {}
     page.close()
 
 

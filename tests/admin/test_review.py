@@ -218,3 +218,13 @@ def test_a_letter_without_a_form_is_filed_under_a_consultation_by_staff(
             select(AuditEvent).where(AuditEvent.action == "contribution.consultation")
         ).one()
         assert event.target_id == letter and event.details["to"] == demo
+
+
+def test_why_a_contribution_waits_for_a_person_is_said_in_words(
+    signed_in: Callable[[str], FlaskClient], contribute: Callable[..., int]
+) -> None:
+    waiting = contribute("", channel="paper", needs_person_reason="unknown_form")
+    client = signed_in("viewer")
+    assert "Onbekend formulier: kies de bevraging" in client.get(f"/admin/c/{waiting}").text
+    french = client.get(f"/admin/c/{waiting}?lang=fr").text
+    assert "unknown_form" not in french.split("<main")[1]

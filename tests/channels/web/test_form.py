@@ -169,7 +169,9 @@ def test_a_closed_consultation_takes_no_more_contributions(
     assert "afgesloten" in response.get_data(as_text=True)
     assert "Te laat" in response.get_data(as_text=True)
     assert _contributions(runtime) == []
-    assert "demo" not in client.get("/").get_data(as_text=True).split("<main")[1]
+    index = client.get("/").get_data(as_text=True).split("<main")[1]
+    # No longer offered to answer, only to read what came of it.
+    assert 'href="/c/demo?' not in index and 'href="/c/demo/results?lang=nl"' in index
 
 
 def test_the_status_page_shows_the_status_and_nothing_personal(client: FlaskClient) -> None:
