@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
 from flask import Flask, g, render_template, request
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
+from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_accept_header
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from intake import health, i18n
@@ -20,12 +25,20 @@ log = logging.getLogger("inspraak.web")
 MAX_REQUEST_BYTES = 25 * 1024 * 1024
 
 
+@functools.lru_cache(maxsize=256)
+def _browser_language(accept_language: str | None) -> str:
+    # Browsers send a handful of different headers; parsing one costs more than the rest
+    # of choosing the language.
+    offered = parse_accept_header(accept_language, LanguageAccept)
+    return offered.best_match(i18n.LANGUAGES, i18n.DEFAULT_LANGUAGE)
+
+
 def _negotiate_language() -> None:
     asked = request.args.get("lang") or request.form.get("lang")
     if asked in i18n.LANGUAGES:
         language = asked
     else:
-        language = request.accept_languages.best_match(i18n.LANGUAGES, i18n.DEFAULT_LANGUAGE)
+        language = _browser_language(request.headers.get("Accept-Language"))
     g.language = language
     g.language_token = i18n.set_language(language)
 
@@ -35,6 +48,21 @@ def _forget_language(_error: BaseException | None) -> None:
     token = g.pop("language_token", None)
     if token is not None:
         i18n.reset_language(token)
+
+
+class _CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, the signer built once per key instead of per request."""
+
+    def __init__(self) -> None:
+        self._signer: tuple[tuple[object, ...], URLSafeTimedSerializer | None] = ((), None)
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        made_for, signer = self._signer
+        if made_for != keys:
+            signer = super().get_signing_serializer(app)
+            self._signer = (keys, signer)
+        return signer
 
 
 def _error_page(error: HTTPException) -> tuple[str, int]:
@@ -54,6 +82,7 @@ def create_app(settings: Settings | None = None, runtime_: Runtime | None = None
         TEMPLATES_AUTO_RELOAD=False,
     )
     app.extensions["inspraak"] = rt
+    app.session_interface = _CookieSessions()
     if rt.settings.proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+from intake.writeturn import WriteTurn
 
 WRITE_OPTION = "inspraak_write"
 
@@ -26,12 +28,18 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _begin(conn: Any) -> None:
+def _begin(conn: Connection) -> None:
     # A writing transaction takes the write lock at BEGIN: one that read first and then
     # wrote would fail at once ("database is locked") when another writer came between.
     # Reading transactions stay deferred, so page views never wait for writers.
-    immediate = conn.get_execution_options().get(WRITE_OPTION)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    statement = "BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN"
+    # Straight to the driver: every transaction runs this, and going through SQLAlchemy's
+    # execution machinery would take longer than SQLite takes to begin.
+    error_base = conn.dialect.loaded_dbapi.Error
+    try:
+        conn.connection.driver_connection.execute(statement)  # type: ignore[union-attr]
+    except error_base as error:
+        raise DBAPIError.instance(statement, (), error, error_base, dialect=conn.dialect) from error
 
 
 def make_engine(url: str, **options: Any) -> Engine:
@@ -47,6 +55,13 @@ def make_engine(url: str, **options: Any) -> Engine:
     return create_engine(url, **options)
 
 
+def _write_lock_path(url: str) -> str | None:
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return f"{database}-write.lock"
+
+
 class Database:
     """One engine and its two session factories: for reading, and for writing."""
 
@@ -57,16 +72,28 @@ class Database:
         self.writers = sessionmaker(
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
-        self._sqlite_writer = threading.Lock() if url.startswith("sqlite") else None
+        self._turn = (
+            WriteTurn(_write_lock_path(url), self._checkpoint) if url.startswith("sqlite") else None
+        )
 
     def writing(self) -> contextlib.AbstractContextManager[object]:
-        """Hold this process's turn to write, around a write transaction up to its commit.
+        """Hold the turn to write, around a write transaction up to its commit.
 
-        SQLite lets one writer in at a time and makes the others poll with growing sleeps;
-        queueing this process's writers on a lock hands the database over at once instead.
+        SQLite lets one writer in at a time; queueing the writers of every web process
+        on a lock hands the database over at once instead of after SQLite's polling.
         PostgreSQL needs no such turn.
         """
-        return self._sqlite_writer or contextlib.nullcontext()
+        return self._turn or contextlib.nullcontext()
+
+    def _checkpoint(self) -> None:
+        # PASSIVE: copies what it can without waiting for, or blocking, readers and writers.
+        connection = self.engine.raw_connection()
+        try:
+            connection.driver_connection.execute(  # type: ignore[union-attr]
+                "PRAGMA wal_checkpoint(PASSIVE)"
+            ).fetchall()
+        finally:
+            connection.close()
 
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:

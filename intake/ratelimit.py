@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import bindparam, case
 from sqlalchemy.dialects import postgresql, sqlite
@@ -13,17 +12,18 @@ from sqlalchemy.orm import Session
 from intake.db import dialect_name
 from intake.hashing import keyed_hash
 from intake.models import RateCounter, utcnow
+from intake.prepared import Prepared
 
 _table = RateCounter.__table__
 
 
 @functools.cache
-def _count_hit(dialect: str) -> Any:
+def _count_hit(dialect: str) -> Prepared:
     # Built once: one statement that opens a window or counts in the current one.
     started = bindparam("now", type_=_table.c.window_start.type)
     fresh = _table.c.window_start > bindparam("cutoff", type_=_table.c.window_start.type)
     insert = (postgresql if dialect == "postgresql" else sqlite).insert(_table)
-    return (
+    statement = (
         insert.values(key_hash=bindparam("key"), window_start=started, hits=1)
         .on_conflict_do_update(
             index_elements=[_table.c.key_hash],
@@ -34,17 +34,18 @@ def _count_hit(dialect: str) -> Any:
         )
         .returning(_table.c.hits)
     )
+    return Prepared(statement)
 
 
 def allow(session: Session, secret: str, scope: str, address: str, limit: int, window: int) -> bool:
     """Count one hit for `address` in `scope`; False once it exceeds `limit` per window."""
     now = utcnow()
-    hits = session.connection().execute(
-        _count_hit(dialect_name(session)),
+    hits = _count_hit(dialect_name(session)).scalar(
+        session,
         {
             "key": keyed_hash(secret, f"rate:{scope}", address),
             "now": now,
             "cutoff": now - timedelta(seconds=window),
         },
     )
-    return int(hits.scalar_one()) <= limit
+    return int(hits) <= limit

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from intake.db import dialect_name, insert
 from intake.inbound import Inbound, Sender
-from intake.models import Attachment, Contribution, Contributor, Job, utcnow
+from intake.models import Attachment, Contribution, ContributionStatus, Contributor, Job, utcnow
+from intake.prepared import Prepared, bound
 from intake.references import new_reference
 
 REFERENCE_TRIES = 8
@@ -32,20 +33,43 @@ class Receipt:
     created: bool
 
 
+_EXISTING = Prepared(
+    select(Contribution.id, Contribution.reference).where(
+        Contribution.channel == bindparam("channel"),
+        Contribution.channel_message_id == bindparam("message_id"),
+    )
+)
+# Every column the intake writes; the others keep their database default (NULL).
+_CONTRIBUTION_COLUMNS = (
+    "reference",
+    "consultation_id",
+    "contributor_id",
+    "channel",
+    "channel_message_id",
+    "received_at",
+    "language",
+    "status",
+    "text",
+    "text_origin",
+    "answers",
+    "author_name",
+    "postcode",
+    "needs_person",
+    "needs_person_reason",
+)
+
+
 def _existing(session: Session, inbound: Inbound) -> Receipt | None:
     if inbound.channel_message_id is None:
         return None
-    row = session.execute(
-        select(Contribution.id, Contribution.reference).where(
-            Contribution.channel == inbound.channel,
-            Contribution.channel_message_id == inbound.channel_message_id,
-        )
-    ).first()
-    return Receipt(row.id, row.reference, created=False) if row else None
+    row = _EXISTING.first(
+        session, {"channel": inbound.channel, "message_id": inbound.channel_message_id}
+    )
+    return Receipt(row[0], row[1], created=False) if row else None
 
 
 @functools.cache
-def _upsert_contributor(dialect: str, with_address: bool, wants_updates: bool) -> Any:
+def _upsert_contributor(dialect: str, with_address: bool, wants_updates: bool) -> Prepared:
     # Built once per shape: every SMS, call and chat message runs it.
     table = Contributor.__table__
     now = bindparam("now", type_=table.c.last_seen_at.type)
@@ -55,13 +79,15 @@ def _upsert_contributor(dialect: str, with_address: bool, wants_updates: bool) -
     if wants_updates:
         changes["wants_updates"] = True
     insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
-    return (
+    statement = (
         insert.values(
             address_kind=bindparam("kind"),
             address_hash=bindparam("hash"),
             address=bindparam("address"),
             preferred_language=bindparam("language"),
             wants_updates=wants_updates,
+            opted_out=False,
+            unreachable=False,
             created_at=now,
             last_seen_at=now,
         )
@@ -70,6 +96,7 @@ def _upsert_contributor(dialect: str, with_address: bool, wants_updates: bool) -
         )
         .returning(table.c.id)
     )
+    return Prepared(statement)
 
 
 def upsert_contributor(session: Session, sender: Sender, language: str) -> int:
@@ -84,14 +111,15 @@ def upsert_contributor(session: Session, sender: Sender, language: str) -> int:
         "language": language,
         "now": utcnow(),
     }
-    return int(session.connection().execute(statement, parameters).scalar_one())
+    return int(statement.scalar(session, parameters))
 
 
 @functools.cache
-def _insert_once(dialect: str) -> Any:
+def _insert_once(dialect: str) -> Prepared:
     table = Contribution.__table__
     insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
-    return insert.on_conflict_do_nothing().returning(table.c.id)
+    values = bound(table, _CONTRIBUTION_COLUMNS)
+    return Prepared(insert.values(values).on_conflict_do_nothing().returning(table.c.id))
 
 
 def _insert_contribution(session: Session, inbound: Inbound, contributor_id: int | None) -> Receipt:
@@ -102,6 +130,7 @@ def _insert_contribution(session: Session, inbound: Inbound, contributor_id: int
         "channel_message_id": inbound.channel_message_id,
         "received_at": inbound.received_at or utcnow(),
         "language": inbound.language,
+        "status": ContributionStatus.NEW,
         "text": inbound.text,
         "text_origin": inbound.text_origin,
         "answers": dict(inbound.answers),
@@ -116,9 +145,7 @@ def _insert_contribution(session: Session, inbound: Inbound, contributor_id: int
     for _ in range(REFERENCE_TRIES):
         reference = new_reference()
         try:
-            new_id = (
-                session.connection().execute(statement, {"reference": reference, **values}).scalar()
-            )
+            new_id = statement.scalar(session, {"reference": reference, **values})
         except IntegrityError as error:
             raise ReceiveError(f"cannot store the contribution: {error.orig}") from None
         if new_id is not None:

@@ -13,8 +13,14 @@ _PATTERN = re.compile(rf"^[{ALPHABET}]{{{LENGTH}}}$")
 
 def new_reference() -> str:
     """Draw a reference like `K7M-4PQ` from a cryptographic random source."""
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-    return f"{raw[:3]}-{raw[3:]}"
+    # One draw for the whole reference, read as base-23 digits: as uniform as a draw per
+    # letter, and one system call instead of six on every contribution.
+    number = secrets.randbelow(len(ALPHABET) ** LENGTH)
+    letters = []
+    for _ in range(LENGTH):
+        number, digit = divmod(number, len(ALPHABET))
+        letters.append(ALPHABET[digit])
+    return f"{''.join(letters[:3])}-{''.join(letters[3:])}"
 
 
 def normalise_reference(text: str) -> str | None:

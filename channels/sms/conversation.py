@@ -23,6 +23,7 @@ from intake.models import (
     ConversationState,
     utcnow,
 )
+from intake.prepared import Prepared, bound
 from intake.receive import upsert_contributor
 
 REMEMBER = timedelta(days=7)
@@ -50,18 +51,29 @@ def _state(column: Any) -> Any:
 
 # Built once, one round trip: every incoming text runs it, and building a statement costs
 # more than running it.
-_RESIDENT = select(
-    _contributor(Contributor.opted_out).label("opted_out"),
-    _contributor(Contributor.preferred_language).label("preferred_language"),
-    _state(ConversationState.language).label("language"),
-    _state(ConversationState.consultation_id).label("consultation_id"),
-    _state(ConversationState.data).label("data"),
-    _state(ConversationState.expires_at).label("expires_at"),
+_RESIDENT = Prepared(
+    select(
+        _contributor(Contributor.opted_out).label("opted_out"),
+        _contributor(Contributor.preferred_language).label("preferred_language"),
+        _state(ConversationState.language).label("language"),
+        _state(ConversationState.consultation_id).label("consultation_id"),
+        _state(ConversationState.data).label("data"),
+        _state(ConversationState.expires_at).label("expires_at"),
+    )
 )
-_SLUGS = (
+_SLUGS = Prepared(
     select(Consultation.slug)
     .where(Consultation.status != ConsultationStatus.DRAFT)
     .order_by(Consultation.id)
+)
+_STATE_COLUMNS = (
+    "channel",
+    "key_hash",
+    "consultation_id",
+    "language",
+    "data",
+    "updated_at",
+    "expires_at",
 )
 
 
@@ -96,27 +108,29 @@ class Resident:
 
 def find_resident(session: Session, channel: str, key_hash: str) -> Resident:
     """Load the number's opt-out and, unless it expired, its conversation."""
-    row = session.connection().execute(_RESIDENT, {"channel": channel, "key": key_hash}).one()
-    resident = Resident(
-        channel, key_hash, opted_out=bool(row.opted_out), language=row.preferred_language
-    )
-    if row.expires_at is not None and row.expires_at > utcnow():
-        resident.language = row.language or resident.language
-        resident.consultation_id = row.consultation_id
-        resident.data = dict(row.data or {})
-        resident.expires_at = row.expires_at
+    row = _RESIDENT.first(session, {"channel": channel, "key": key_hash})
+    assert row is not None  # one row of subqueries, NULL where nothing is known
+    opted_out, preferred_language, language, consultation_id, data, expires_at = row
+    resident = Resident(channel, key_hash, opted_out=bool(opted_out), language=preferred_language)
+    if expires_at is not None and expires_at > utcnow():
+        resident.language = language or resident.language
+        resident.consultation_id = consultation_id
+        resident.data = dict(data or {})
+        resident.expires_at = expires_at
         resident.saved = resident.snapshot()
     return resident
 
 
 @functools.cache
-def _upsert_state(dialect: str) -> Any:
+def _upsert_state(dialect: str) -> Prepared:
     table = ConversationState.__table__
     statement = (postgresql if dialect == "postgresql" else sqlite).insert(table)
     changed = ("consultation_id", "language", "data", "updated_at", "expires_at")
-    return statement.on_conflict_do_update(
-        index_elements=[table.c.channel, table.c.key_hash],
-        set_={name: statement.excluded[name] for name in changed},
+    return Prepared(
+        statement.values(bound(table, _STATE_COLUMNS)).on_conflict_do_update(
+            index_elements=[table.c.channel, table.c.key_hash],
+            set_={name: statement.excluded[name] for name in changed},
+        )
     )
 
 
@@ -125,8 +139,8 @@ def remember(session: Session, resident: Resident) -> None:
     if not resident.unsaved:
         return
     now = utcnow()
-    session.connection().execute(
-        _upsert_state(dialect_name(session)),
+    _upsert_state(dialect_name(session)).rows(
+        session,
         {
             "channel": resident.channel,
             "key_hash": resident.key_hash,
@@ -152,7 +166,7 @@ def set_opted_out(session: Session, sender: Sender, language: str, opted_out: bo
 
 def routable(session: Session) -> list[Consultation]:
     """Return the consultations a text may be routed to or told about (not drafts)."""
-    found = (consultations.lookup(session, slug) for slug in session.scalars(_SLUGS))
+    found = (consultations.lookup(session, slug) for (slug,) in _SLUGS.rows(session, {}))
     return [c for c in found if c is not None]
 
 

@@ -31,14 +31,17 @@ from intake.hashing import keyed_hash
 from intake.i18n import using_language
 from intake.inbound import Inbound, Sender
 from intake.models import Consultation, Contribution, Contributor
+from intake.prepared import Prepared
 from intake.receive import receive
 
-_STORED = select(Contribution.reference, Contribution.language).where(
-    Contribution.channel == bindparam("channel"),
-    Contribution.channel_message_id == bindparam("sid"),
+_STORED = Prepared(
+    select(Contribution.reference, Contribution.language).where(
+        Contribution.channel == bindparam("channel"),
+        Contribution.channel_message_id == bindparam("sid"),
+    )
 )
-_LANGUAGE = select(Contribution.language).where(Contribution.id == bindparam("id"))
-_STATUS = (
+_LANGUAGE = Prepared(select(Contribution.language).where(Contribution.id == bindparam("id")))
+_STATUS = Prepared(
     select(Contribution.status, Contributor.address_hash)
     .join(Contributor, Contribution.contributor_id == Contributor.id)
     .where(Contribution.reference == bindparam("reference"))
@@ -116,7 +119,7 @@ def carry_out(session: Session, plan: Plan) -> Reply | None:
         receipt = receive(session, plan.inbound)
         language = plan.inbound.language
         if not receipt.created:  # a retry: answer in the language of the first answer
-            language = session.connection().execute(_LANGUAGE, {"id": receipt.id}).scalar_one()
+            language = _LANGUAGE.scalar(session, {"id": receipt.id})
         reply = _say(language, replies.thanks, receipt.reference)
     if plan.remember is not None:
         remember(session, plan.remember)
@@ -132,11 +135,11 @@ def _status(session: Session, resident: Resident, command: Command) -> Plan:
     if command.reference is None:
         plan.reply = _say(language, replies.status_usage)
         return plan
-    found = session.connection().execute(_STATUS, {"reference": command.reference}).first()
-    if found is None or not hmac.compare_digest(found.address_hash, resident.key_hash):
+    found = _STATUS.first(session, {"reference": command.reference})
+    if found is None or not hmac.compare_digest(found[1], resident.key_hash):
         plan.reply = _say(language, replies.not_found, command.reference)
     else:
-        plan.reply = _say(language, replies.status, command.reference, found.status)
+        plan.reply = _say(language, replies.status, command.reference, found[0])
     return plan
 
 
@@ -151,10 +154,10 @@ def _contribute(
     # first time; other retries are recognised by `receive` itself.
     linked = resident.data.get("linked", {}).get(message.sid)
     if linked is not None:
-        stored = session.connection().execute(_STORED, {"channel": message.channel, "sid": linked})
-        found = stored.first()
+        found = _STORED.first(session, {"channel": message.channel, "sid": linked})
         if found is not None:
-            return Plan(_say(found.language, replies.thanks, found.reference))
+            reference, language = found
+            return Plan(_say(language, replies.thanks, reference))
     if not message.body.strip() and not message.media:
         return Plan(_say(resident.last_language, replies.empty))
     choices = routable(session)

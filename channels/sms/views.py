@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, abort, request
-from twilio.twiml.messaging_response import MessagingResponse
 
 from channels.sms.adapter import MalformedMessageError, TwilioMessage
 from channels.sms.dialogue import Reply, carry_out, decide
@@ -14,14 +14,17 @@ from intake.web import db_session, runtime
 
 log = logging.getLogger("inspraak.sms")
 blueprint = Blueprint("sms", __name__)
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 
 
 def twiml(reply: Reply | None) -> Response:
     """Render the reply as Twilio's `<Response><Message>`; an empty response sends nothing."""
-    response = MessagingResponse()
-    if reply is not None:
-        response.message(reply.text)
-    return Response(str(response), mimetype="text/xml")
+    # The very document `MessagingResponse` writes, without building an element tree on
+    # every message for one element.
+    if reply is None:
+        return Response(f"{XML_DECLARATION}<Response />", mimetype="text/xml")
+    message = f"<Message>{escape(reply.text)}</Message>" if reply.text else "<Message />"
+    return Response(f"{XML_DECLARATION}<Response>{message}</Response>", mimetype="text/xml")
 
 
 @blueprint.post("/hooks/twilio/sms")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from channels.web.adapter import FormInput, to_inbound, validate
+from channels.web.thanks import thanks_page
 from intake import consultations, ratelimit
 from intake.csrf import CSRFError
 from intake.i18n import gettext as _
@@ -127,15 +128,13 @@ def _submit(slug: str, *, kiosk: bool) -> Response | tuple[str, int]:
 def _thanks(
     consultation: Consultation, reference: str, *, contact: bool, kiosk: bool, stay: bool = False
 ) -> Response:
-    page = render_template(
-        "web/thanks.html",
-        reference=reference,
-        texts=consultation.text_in(g.language),
+    page = thanks_page(
+        consultation,
+        reference,
         contact=contact,
         kiosk=kiosk,
         stay=stay,
-        slug=consultation.slug,
-        kiosk_return_seconds=KIOSK_RETURN_SECONDS,
+        return_seconds=KIOSK_RETURN_SECONDS,
     )
     response = make_response(page)
     if kiosk and not stay:
