@@ -59,7 +59,8 @@ class Contribution(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
-    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultation.id"), index=True)
+    # Not indexed alone: the queue and facet indexes (admin review) lead with it.
+    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultation.id"))
     contributor_id: Mapped[int | None] = mapped_column(
         ForeignKey("contributor.id", ondelete="SET NULL"), index=True
     )
@@ -67,7 +68,7 @@ class Contribution(Base):
     channel_message_id: Mapped[str | None] = mapped_column(String(128))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     language: Mapped[str] = mapped_column(String(8))
-    status: Mapped[str] = mapped_column(String(16), default=ContributionStatus.NEW, index=True)
+    status: Mapped[str] = mapped_column(String(16), default=ContributionStatus.NEW)
     needs_person: Mapped[bool] = mapped_column(default=False)
     needs_person_reason: Mapped[str | None] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text, default="")
