@@ -23,7 +23,7 @@ from load import median, saturate, steady  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 WORKERS, THREADS = "2", "4"
-CLIENTS, SATURATION_SECONDS, STEADY_SECONDS, RATE, TURNS = 32, 8.0, 10.0, 100.0, 2
+CLIENTS, SATURATION_SECONDS, STEADY_SECONDS, RATE, TURNS = 32, 8.0, 10.0, 100.0, 5
 
 
 @contextmanager

@@ -33,7 +33,7 @@ from load import median, saturate, steady  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 WORKERS, THREADS = "2", "4"
-SENDERS, SATURATION_SECONDS, STEADY_SECONDS, RATE, TURNS = 20, 8.0, 10.0, 100.0, 2
+SENDERS, SATURATION_SECONDS, STEADY_SECONDS, RATE, TURNS = 20, 8.0, 10.0, 100.0, 5
 RETRY_SHARE = 0.10
 PUBLIC_URL = "https://inspraak.example.be"
 PATH = "/hooks/twilio/sms"
