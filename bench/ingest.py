@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import median, saturate, steady  # noqa: E402
+from load import Turns, saturate, steady  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -87,37 +87,15 @@ def main() -> None:
             8302,
         ),
     }
-    figures: dict[str, dict[str, list[float]]] = {n: {} for n in servers}
+    turns = Turns(list(servers), RATE)
     for turn in range(TURNS):
         for name, (command, port) in servers.items():
             with serving(command, env, port):
                 saturated = saturate("127.0.0.1", port, CLIENTS, SATURATION_SECONDS)
                 paced = steady("127.0.0.1", port, RATE, STEADY_SECONDS)
-            errors = {s: n for s, n in {**saturated.statuses, **paced.statuses}.items() if s != 200}
-            print(
-                f"turn {turn + 1} {name:18} {saturated.throughput:7.0f} req/s saturated, "
-                f"p50 {paced.percentile(0.5):5.1f} ms, p95 {paced.percentile(0.95):5.1f} ms "
-                f"at {RATE:.0f} req/s{'  errors ' + str(errors) if errors else ''}"
-            )
-            row = figures[name]
-            row.setdefault("throughput", []).append(saturated.throughput)
-            row.setdefault("p50", []).append(paced.percentile(0.5))
-            row.setdefault("p95", []).append(paced.percentile(0.95))
-    bare, ours = figures["bare Flask insert"], figures["Inspraak"]
-    print()
-    print(
-        f"{'':18} {'req/s (sat.)':>13} {'p50 ms':>8} {'p95 ms':>8}   (median of {TURNS} turns,"
-        f" {CLIENTS} clients; {RATE:.0f} req/s steady)"
-    )
-    for name, row in figures.items():
-        print(
-            f"{name:18} {median(row['throughput']):13.0f} {median(row['p50']):8.1f} "
-            f"{median(row['p95']):8.1f}"
-        )
-    share = median(ours["throughput"]) / median(bare["throughput"])
-    print(
-        f"\nInspraak throughput = {share:.0%} of the bare handler (target ≥ 60 %); "
-        f"p95 at {RATE:.0f} req/s = {median(ours['p95']):.1f} ms (target < 50 ms)"
+            turns.add(turn, name, saturated, paced)
+    turns.summary(
+        f"median of {TURNS} turns, {CLIENTS} clients", "bare Flask insert", "Inspraak", "Inspraak"
     )
 
 

@@ -144,3 +144,42 @@ def steady(
 def median(values: list[float]) -> float:
     """Return the median, for figures repeated in turns."""
     return statistics.median(values)
+
+
+class Turns:
+    """The figures of every turn per server, printed as they come and summed up at the end."""
+
+    def __init__(self, names: list[str], rate: float) -> None:
+        self.rate = rate
+        self.figures: dict[str, dict[str, list[float]]] = {n: {} for n in names}
+
+    def add(self, turn: int, name: str, saturated: Outcome, paced: Outcome) -> None:
+        """Keep one turn's figures for `name` and print them."""
+        errors = {s: n for s, n in {**saturated.statuses, **paced.statuses}.items() if s != 200}
+        print(
+            f"turn {turn + 1} {name:18} {saturated.throughput:7.0f} req/s saturated, "
+            f"p50 {paced.percentile(0.5):5.1f} ms, p95 {paced.percentile(0.95):5.1f} ms "
+            f"at {self.rate:.0f} req/s{'  errors ' + str(errors) if errors else ''}"
+        )
+        row = self.figures[name]
+        row.setdefault("throughput", []).append(saturated.throughput)
+        row.setdefault("p50", []).append(paced.percentile(0.5))
+        row.setdefault("p95", []).append(paced.percentile(0.95))
+
+    def summary(self, setting: str, baseline: str, ours: str, label: str) -> None:
+        """Print the median of every figure and `ours` against `baseline`, with the targets."""
+        print(
+            f"\n{'':18} {'req/s (sat.)':>13} {'p50 ms':>8} {'p95 ms':>8}   ({setting}; "
+            f"{self.rate:.0f} req/s steady)"
+        )
+        for name, row in self.figures.items():
+            print(
+                f"{name:18} {median(row['throughput']):13.0f} {median(row['p50']):8.1f} "
+                f"{median(row['p95']):8.1f}"
+            )
+        bare, mine = self.figures[baseline], self.figures[ours]
+        share = median(mine["throughput"]) / median(bare["throughput"])
+        print(
+            f"\n{label} throughput = {share:.0%} of the bare handler (target ≥ 60 %); "
+            f"p95 at {self.rate:.0f} req/s = {median(mine['p95']):.1f} ms (target < 50 ms)"
+        )

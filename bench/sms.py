@@ -28,7 +28,7 @@ from pathlib import Path
 from twilio.request_validator import RequestValidator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import median, saturate, steady  # noqa: E402
+from load import Turns, saturate, steady  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -156,7 +156,7 @@ def main() -> None:
             "SELECT channel_message_id FROM contribution WHERE channel = 'sms'",
         ),
     }
-    figures: dict[str, dict[str, list[float]]] = {n: {} for n in servers}
+    turns = Turns(list(servers), RATE)
     ledgers = {name: Ledger() for name in servers}
     for turn in range(TURNS):
         for name, (command, port, _database, _query) in servers.items():
@@ -168,16 +168,7 @@ def main() -> None:
             with serving(command, env, port):
                 saturated = saturate("127.0.0.1", port, SENDERS, SATURATION_SECONDS, make)
                 paced = steady("127.0.0.1", port, RATE, STEADY_SECONDS, make_client=make)
-            errors = {s: n for s, n in {**saturated.statuses, **paced.statuses}.items() if s != 200}
-            print(
-                f"turn {turn + 1} {name:18} {saturated.throughput:7.0f} req/s saturated, "
-                f"p50 {paced.percentile(0.5):5.1f} ms, p95 {paced.percentile(0.95):5.1f} ms "
-                f"at {RATE:.0f} req/s{'  errors ' + str(errors) if errors else ''}"
-            )
-            row = figures[name]
-            row.setdefault("throughput", []).append(saturated.throughput)
-            row.setdefault("p50", []).append(paced.percentile(0.5))
-            row.setdefault("p95", []).append(paced.percentile(0.95))
+            turns.add(turn, name, saturated, paced)
     print()
     for name, (_command, _port, database, query) in servers.items():
         stored = stored_sids(database, query)
@@ -188,20 +179,11 @@ def main() -> None:
             f"{name:18} {len(acknowledged)} messages acknowledged, {len(stored)} stored: "
             f"{duplicates} duplicates, {lost} lost"
         )
-    bare, ours = figures["bare signed insert"], figures["Inspraak SMS"]
-    print(
-        f"\n{'':18} {'req/s (sat.)':>13} {'p50 ms':>8} {'p95 ms':>8}   (median of {TURNS} turns,"
-        f" {SENDERS} senders, {RETRY_SHARE:.0%} retries; {RATE:.0f} req/s steady)"
-    )
-    for name, row in figures.items():
-        print(
-            f"{name:18} {median(row['throughput']):13.0f} {median(row['p50']):8.1f} "
-            f"{median(row['p95']):8.1f}"
-        )
-    share = median(ours["throughput"]) / median(bare["throughput"])
-    print(
-        f"\nInspraak SMS throughput = {share:.0%} of the bare handler (target ≥ 60 %); "
-        f"p95 at {RATE:.0f} req/s = {median(ours['p95']):.1f} ms (target < 50 ms)"
+    turns.summary(
+        f"median of {TURNS} turns, {SENDERS} senders, {RETRY_SHARE:.0%} retries",
+        "bare signed insert",
+        "Inspraak SMS",
+        "Inspraak SMS",
     )
 
 
