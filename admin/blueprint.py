@@ -9,13 +9,8 @@ from flask import Blueprint, g
 from werkzeug.wrappers import Response
 
 from admin.auth import guard, may
-from admin.labels import (
-    channel_label,
-    consultation_state,
-    origin_label,
-    reason_label,
-    role_label,
-)
+from admin.labels import origin_label, reason_label, role_label
+from intake.labels import channel_label, consultation_state
 from intake.models import Role
 
 TIMEZONE = ZoneInfo("Europe/Brussels")

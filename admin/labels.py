@@ -1,19 +1,14 @@
-"""Names staff read for roles and text origins; channels and states come from the core."""
+"""Names staff read for roles, text origins and review reasons (channels: intake.labels)."""
 
 from __future__ import annotations
 
 from intake.i18n import N_
 from intake.i18n import gettext as _
-from intake.labels import CHANNELS, CONSULTATION_STATES, channel_label, consultation_state
 
 __all__ = [
-    "CHANNELS",
-    "CONSULTATION_STATES",
     "ORIGINS",
     "REASONS",
     "ROLES",
-    "channel_label",
-    "consultation_state",
     "origin_label",
     "reason_label",
     "role_label",

@@ -11,36 +11,14 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import Turns, saturate, steady  # noqa: E402
+from load import ROOT, Turns, saturate, serving, steady  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 WORKERS, THREADS = "2", "4"
 CLIENTS, SATURATION_SECONDS, STEADY_SECONDS, RATE, TURNS = 32, 8.0, 10.0, 100.0, 5
-
-
-@contextmanager
-def serving(command: list[str], env: dict[str, str], port: int) -> Iterator[None]:
-    """Start a server process and wait until it answers."""
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/c/demo", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.2)
-        yield
-    finally:
-        process.terminate()
-        process.wait(30)
 
 
 def main() -> None:
@@ -90,7 +68,7 @@ def main() -> None:
     turns = Turns(list(servers), RATE)
     for turn in range(TURNS):
         for name, (command, port) in servers.items():
-            with serving(command, env, port):
+            with serving(command, env, port, "/c/demo"):
                 saturated = saturate("127.0.0.1", port, CLIENTS, SATURATION_SECONDS)
                 paced = steady("127.0.0.1", port, RATE, STEADY_SECONDS)
             turns.add(turn, name, saturated, paced)

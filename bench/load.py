@@ -6,11 +6,15 @@ import http.client
 import re
 import secrets
 import statistics
+import subprocess
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 TEXT = (
@@ -183,3 +187,26 @@ class Turns:
             f"\n{label} throughput = {share:.0%} of the bare handler (target ≥ 60 %); "
             f"p95 at {self.rate:.0f} req/s = {median(mine['p95']):.1f} ms (target < 50 ms)"
         )
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextmanager
+def serving(command: list[str], env: dict[str, str], port: int, ready: str) -> Iterator[None]:
+    """Start a server process, wait until `ready` answers, stop it after."""
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{ready}", timeout=1).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"{command[0]} did not answer on port {port}") from None
+                time.sleep(0.2)
+        yield
+    finally:
+        process.terminate()
+        process.wait(30)

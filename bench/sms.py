@@ -18,19 +18,15 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from twilio.request_validator import RequestValidator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import Turns, saturate, steady  # noqa: E402
+from load import ROOT, Turns, saturate, serving, steady  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 WORKERS, THREADS = "2", "4"
 SENDERS, SATURATION_SECONDS, STEADY_SECONDS, RATE, TURNS = 20, 8.0, 10.0, 100.0, 5
@@ -95,23 +91,6 @@ class Sender:
         return response.status
 
 
-@contextmanager
-def serving(command: list[str], env: dict[str, str], port: int) -> Iterator[None]:
-    """Start a server process and wait until it answers."""
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.2)
-        yield
-    finally:
-        process.terminate()
-        process.wait(30)
-
-
 def stored_sids(database: Path, query: str) -> list[str]:
     """Return every stored MessageSid (with repeats, so duplicates show)."""
     with sqlite3.connect(database) as connection:
@@ -165,7 +144,7 @@ def main() -> None:
             def make(port: int = port, ledger: Ledger = ledger) -> Sender:
                 return Sender("127.0.0.1", port, ledger)
 
-            with serving(command, env, port):
+            with serving(command, env, port, "/healthz"):
                 saturated = saturate("127.0.0.1", port, SENDERS, SATURATION_SECONDS, make)
                 paced = steady("127.0.0.1", port, RATE, STEADY_SECONDS, make_client=make)
             turns.add(turn, name, saturated, paced)

@@ -8,9 +8,9 @@ from flask import g, render_template, request
 from sqlalchemy import select
 
 from admin.blueprint import blueprint
-from admin.labels import CHANNELS
 from admin.queue import QueueFilter, counts, page
 from intake.i18n import LANGUAGES
+from intake.labels import CHANNELS
 from intake.models import Consultation, ContributionStatus, ContributionTag, Tag
 from intake.web import db_session
 
