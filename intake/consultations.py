@@ -6,7 +6,8 @@ import re
 import time
 import tomllib
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,12 +15,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from intake.db import Executor
 from intake.i18n import LANGUAGES
 from intake.models import Consultation, ConsultationStatus, ConsultationText
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 CACHE_SECONDS = 5.0
 _cache: dict[str, tuple[float, Consultation | None]] = {}
+_listed: list[tuple[float, list[str]]] = []  # at most one entry: when, and the slugs
 
 
 class ConsultationError(Exception):
@@ -40,7 +43,17 @@ def find(session: Session, slug: str) -> Consultation:
     return consultation
 
 
-def lookup(session: Session, slug: str) -> Consultation | None:
+@contextmanager
+def _orm(db: Executor) -> Iterator[Session]:
+    # A session on a Core connection joins its transaction and leaves it open.
+    if isinstance(db, Session):
+        yield db
+    else:
+        with Session(bind=db) as session:
+            yield session
+
+
+def lookup(db: Executor, slug: str) -> Consultation | None:
     """Return the consultation with `slug` as a read-only copy, cached for a few seconds.
 
     Every form view and post needs it; another process's change shows within
@@ -49,11 +62,24 @@ def lookup(session: Session, slug: str) -> Consultation | None:
     hit = _cache.get(slug)
     if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
         return hit[1]
-    consultation = session.scalar(select(Consultation).where(Consultation.slug == slug))
-    if consultation is not None:
-        session.expunge(consultation)
+    with _orm(db) as session:
+        consultation = session.scalar(select(Consultation).where(Consultation.slug == slug))
+        if consultation is not None:
+            session.expunge(consultation)
     _cache[slug] = (time.monotonic(), consultation)
     return consultation
+
+
+def listed(db: Executor) -> list[Consultation]:
+    """Return every consultation residents may hear of (all but drafts), oldest first.
+
+    Cached like `lookup`: every incoming text message is routed among them.
+    """
+    if not _listed or time.monotonic() - _listed[0][0] >= CACHE_SECONDS:
+        query = select(Consultation.slug).where(Consultation.status != ConsultationStatus.DRAFT)
+        _listed[:] = [(time.monotonic(), list(db.scalars(query.order_by(Consultation.id))))]
+    found = (lookup(db, slug) for slug in _listed[0][1])
+    return [c for c in found if c is not None]
 
 
 def open_now(session: Session) -> list[Consultation]:
@@ -65,6 +91,7 @@ def open_now(session: Session) -> list[Consultation]:
 def forget_cached() -> None:
     """Drop cached consultations after a change."""
     _cache.clear()
+    _listed.clear()
 
 
 def _datetime(value: Any, field: str) -> datetime | None:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from intake.groupcommit import GroupCommit
 from intake.writeturn import WriteTurn
 
 WRITE_OPTION = "inspraak_write"
+T = TypeVar("T")
+# Where statements run: an ORM session, or a Core connection on paths where the session's
+# own bookkeeping would cost more than the statements (every incoming message).
+Executor = Session | Connection
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -69,12 +74,29 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **options)
         self.readers = sessionmaker(self.engine, expire_on_commit=False)
-        self.writers = sessionmaker(
-            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
-        )
+        self._writing_engine = self.engine.execution_options(**{WRITE_OPTION: True})
+        self.writers = sessionmaker(self._writing_engine, expire_on_commit=False)
         self._turn = (
             WriteTurn(_write_lock_path(url), self._checkpoint) if url.startswith("sqlite") else None
         )
+        self._group = GroupCommit(self._writing_engine.connect, self._turn) if self._turn else None
+
+    def write(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in a write transaction on a Core connection, commit, return its result.
+
+        `work` may run again (after a rollback), must only write through the connection,
+        and must not start another write. On SQLite the writes of this process's threads
+        that queue up meanwhile share the next transaction (see `GroupCommit`);
+        PostgreSQL gives each its own.
+        """
+        if self._group is not None:
+            return self._group.run(work)
+        with self._writing_engine.connect() as connection, connection.begin():
+            return work(connection)
+
+    def reading(self) -> contextlib.AbstractContextManager[Connection]:
+        """Return a Core connection for a few reads (its transaction rolls back at the end)."""
+        return self.engine.connect()
 
     def writing(self) -> contextlib.AbstractContextManager[object]:
         """Hold the turn to write, around a write transaction up to its commit.
@@ -112,12 +134,13 @@ class Database:
         self.engine.dispose()
 
 
-def dialect_name(session: Session) -> str:
-    """Name the database behind a session: `sqlite` or `postgresql`."""
-    return session.get_bind().dialect.name
+def dialect_name(session: Executor) -> str:
+    """Name the database behind a session or connection: `sqlite` or `postgresql`."""
+    bind = session.get_bind() if isinstance(session, Session) else session
+    return bind.dialect.name
 
 
-def insert(session: Session, model: type[Any]) -> Any:
+def insert(session: Executor, model: type[Any]) -> Any:
     """Return a Core INSERT into `model`'s table in the session's dialect (for ON CONFLICT).
 
     The table, not the mapped class, keeps the ORM's bulk machinery out of hot paths.

@@ -7,12 +7,15 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import BindParameter, Executable, TableClause
 
+from intake.db import Executor
+
 _Processor = Callable[[Any], Any] | None
+_GIVEN = object()  # a value the caller gives each time
 
 
 class Prepared:
@@ -31,9 +34,9 @@ class Prepared:
         self.statement = statement
         self._forms: dict[tuple[object, ...], _Form] = {}
 
-    def rows(self, session: Session, parameters: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        """Run the statement in `session`'s transaction and return its rows."""
-        connection = session.connection()
+    def rows(self, session: Executor, parameters: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Run the statement in the session's or connection's transaction; return its rows."""
+        connection = session.connection() if isinstance(session, Session) else session
         dialect = connection.dialect
         key = (dialect.name, dialect.driver, dialect.server_version_info)
         form = self._forms.get(key)
@@ -41,12 +44,12 @@ class Prepared:
             form = self._forms[key] = _Form(self.statement, dialect)
         return form.run(connection, parameters)
 
-    def first(self, session: Session, parameters: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    def first(self, session: Executor, parameters: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """Run the statement and return its first row, or None."""
         found = self.rows(session, parameters)
         return found[0] if found else None
 
-    def scalar(self, session: Session, parameters: Mapping[str, Any]) -> Any:
+    def scalar(self, session: Executor, parameters: Mapping[str, Any]) -> Any:
         """Run the statement and return the first column of its first row, or None."""
         row = self.first(session, parameters)
         return row[0] if row is not None else None
@@ -66,26 +69,41 @@ class _Form:
         if compiled.insert_prefetch or compiled.update_prefetch:
             names = [c.name for c in (*compiled.insert_prefetch, *compiled.update_prefetch)]
             raise ValueError(f"name every value of a prepared statement: {', '.join(names)}")
-        self.compiled = compiled
         self.sql = compiled.string
+        # Where each value of the SQL comes from, in the order the driver takes them: the
+        # caller's parameters (by key), or the statement itself; and how it is converted.
         escaped = compiled.escaped_bind_names
-        self.bind_processors: dict[str, Callable[[Any], Any]] = {}
+        slots: dict[str, tuple[str, Any, _Processor]] = {}
         for parameter, name in compiled.bind_names.items():
+            if parameter.expanding or parameter.callable is not None:
+                raise ValueError(f"a prepared statement takes plain values: {parameter.key}")
+            fixed = _GIVEN if parameter.required else parameter.value
             process = parameter.type.dialect_impl(dialect).bind_processor(dialect)
-            if process is not None:
-                self.bind_processors[escaped.get(name, name)] = process
-        self.positions = tuple(compiled.positiontup or ()) if dialect.positional else None
+            slots[escaped.get(name, name)] = (parameter.key, fixed, process)
+        self.names = list(compiled.positiontup or ()) if dialect.positional else list(slots)
+        self.slots = [slots[name] for name in self.names]
+        self.positional = dialect.positional
         # An INSERT's RETURNING may hold columns the compiler added (PostgreSQL's new key).
         returning = compiled.effective_returning
         columns = getattr(statement, "exported_columns", ()) if returning is None else returning
         self.result_types = [column.type for column in columns]
         self.result_processors: list[_Processor] | None = None
 
+    def arguments(self, parameters: Mapping[str, Any]) -> list[Any] | dict[str, Any]:
+        """Return the driver's arguments: each value from `parameters` or the statement."""
+        values = []
+        for key, fixed, process in self.slots:
+            if fixed is _GIVEN:
+                if key not in parameters:
+                    raise InvalidRequestError(f"A value is required for bind parameter {key!r}")
+                value = parameters[key]
+            else:
+                value = parameters.get(key, fixed)
+            values.append(value if process is None else process(value))
+        return values if self.positional else dict(zip(self.names, values, strict=True))
+
     def run(self, connection: Connection, parameters: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        values = self.compiled.construct_params(parameters)
-        for name, process in self.bind_processors.items():
-            values[name] = process(values[name])
-        arguments: Any = values if self.positions is None else [values[n] for n in self.positions]
+        arguments = self.arguments(parameters)
         dialect = connection.dialect
         error_base = dialect.loaded_dbapi.Error
         cursor = connection.connection.cursor()

@@ -9,9 +9,8 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from intake.db import dialect_name, insert
+from intake.db import Executor, dialect_name, insert
 from intake.inbound import Inbound, Sender
 from intake.models import Attachment, Contribution, ContributionStatus, Contributor, Job, utcnow
 from intake.prepared import Prepared, bound
@@ -59,7 +58,7 @@ _CONTRIBUTION_COLUMNS = (
 )
 
 
-def _existing(session: Session, inbound: Inbound) -> Receipt | None:
+def _existing(session: Executor, inbound: Inbound) -> Receipt | None:
     if inbound.channel_message_id is None:
         return None
     row = _EXISTING.first(
@@ -99,7 +98,7 @@ def _upsert_contributor(dialect: str, with_address: bool, wants_updates: bool) -
     return Prepared(statement)
 
 
-def upsert_contributor(session: Session, sender: Sender, language: str) -> int:
+def upsert_contributor(session: Executor, sender: Sender, language: str) -> int:
     """Find the resident behind `sender` by keyed hash, or add them; refresh their contact."""
     statement = _upsert_contributor(
         dialect_name(session), sender.address is not None, sender.wants_updates
@@ -122,7 +121,9 @@ def _insert_once(dialect: str) -> Prepared:
     return Prepared(insert.values(values).on_conflict_do_nothing().returning(table.c.id))
 
 
-def _insert_contribution(session: Session, inbound: Inbound, contributor_id: int | None) -> Receipt:
+def _insert_contribution(
+    session: Executor, inbound: Inbound, contributor_id: int | None
+) -> Receipt:
     values = {
         "consultation_id": inbound.consultation_id,
         "contributor_id": contributor_id,
@@ -156,7 +157,7 @@ def _insert_contribution(session: Session, inbound: Inbound, contributor_id: int
     raise ReceiveError("no free reference found")
 
 
-def receive(session: Session, inbound: Inbound) -> Receipt:
+def receive(session: Executor, inbound: Inbound) -> Receipt:
     """Store `inbound` with its attachments and jobs, once: a repeat returns the first copy.
 
     Does not commit: the caller's single commit makes the contribution and its jobs

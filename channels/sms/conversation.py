@@ -8,17 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
-from intake import consultations
-from intake.db import dialect_name
+from intake.db import Executor, dialect_name
 from intake.i18n import DEFAULT_LANGUAGE
 from intake.inbound import Sender
 from intake.models import (
     Consultation,
-    ConsultationStatus,
     Contributor,
     ConversationState,
     utcnow,
@@ -30,41 +27,32 @@ REMEMBER = timedelta(days=7)
 REFRESH = timedelta(days=1)
 
 
-def _contributor(column: Any) -> Any:
-    return (
-        select(column)
-        .where(Contributor.address_kind == "phone", Contributor.address_hash == bindparam("key"))
-        .scalar_subquery()
-    )
-
-
-def _state(column: Any) -> Any:
-    return (
-        select(column)
-        .where(
-            ConversationState.channel == bindparam("channel"),
-            ConversationState.key_hash == bindparam("key"),
-        )
-        .scalar_subquery()
-    )
-
-
-# Built once, one round trip: every incoming text runs it, and building a statement costs
-# more than running it.
+# Built once, one round trip, one row (NULLs where nothing is known): every incoming text
+# runs it, and building a statement costs more than running it.
+_HERE = select(literal(1).label("here")).subquery("here")
 _RESIDENT = Prepared(
     select(
-        _contributor(Contributor.opted_out).label("opted_out"),
-        _contributor(Contributor.preferred_language).label("preferred_language"),
-        _state(ConversationState.language).label("language"),
-        _state(ConversationState.consultation_id).label("consultation_id"),
-        _state(ConversationState.data).label("data"),
-        _state(ConversationState.expires_at).label("expires_at"),
+        Contributor.opted_out,
+        Contributor.preferred_language,
+        Contributor.last_seen_at,
+        ConversationState.language,
+        ConversationState.updated_at,
+        ConversationState.consultation_id,
+        ConversationState.data,
+        ConversationState.expires_at,
     )
-)
-_SLUGS = Prepared(
-    select(Consultation.slug)
-    .where(Consultation.status != ConsultationStatus.DRAFT)
-    .order_by(Consultation.id)
+    .select_from(_HERE)
+    .outerjoin(
+        Contributor,
+        and_(Contributor.address_kind == "phone", Contributor.address_hash == bindparam("key")),
+    )
+    .outerjoin(
+        ConversationState,
+        and_(
+            ConversationState.channel == bindparam("channel"),
+            ConversationState.key_hash == bindparam("key"),
+        ),
+    )
 )
 _STATE_COLUMNS = (
     "channel",
@@ -90,6 +78,15 @@ class Resident:
     expires_at: datetime | None = None
     saved: tuple[Any, ...] = ()
 
+    def language_recorded(self) -> None:
+        """Note that the resident's own record now holds their language (they contributed).
+
+        The conversation need not be written again for the language alone: the later of
+        the two records gives it back (see `find_resident`).
+        """
+        if self.saved:
+            self.saved = (self.saved[0], self.language, self.saved[2])
+
     def snapshot(self) -> tuple[Any, ...]:
         """Return what `remember` stores, to tell later whether it changed."""
         return (self.consultation_id, self.language, repr(self.data))
@@ -106,14 +103,26 @@ class Resident:
         return self.language or DEFAULT_LANGUAGE
 
 
-def find_resident(session: Session, channel: str, key_hash: str) -> Resident:
+def find_resident(session: Executor, channel: str, key_hash: str) -> Resident:
     """Load the number's opt-out and, unless it expired, its conversation."""
     row = _RESIDENT.first(session, {"channel": channel, "key": key_hash})
-    assert row is not None  # one row of subqueries, NULL where nothing is known
-    opted_out, preferred_language, language, consultation_id, data, expires_at = row
+    assert row is not None  # always one row
+    (
+        opted_out,
+        preferred_language,
+        seen_at,
+        language,
+        updated_at,
+        consultation_id,
+        data,
+        expires_at,
+    ) = row
     resident = Resident(channel, key_hash, opted_out=bool(opted_out), language=preferred_language)
     if expires_at is not None and expires_at > utcnow():
-        resident.language = language or resident.language
+        # The language is kept with the conversation, and with the resident each time they
+        # contribute or opt out: the one written last is the one they last used.
+        if language and (seen_at is None or updated_at >= seen_at):
+            resident.language = language
         resident.consultation_id = consultation_id
         resident.data = dict(data or {})
         resident.expires_at = expires_at
@@ -134,7 +143,7 @@ def _upsert_state(dialect: str) -> Prepared:
     )
 
 
-def remember(session: Session, resident: Resident) -> None:
+def remember(session: Executor, resident: Resident) -> None:
     """Keep the conversation (consultation, language, waiting text) for a while, if changed."""
     if not resident.unsaved:
         return
@@ -153,21 +162,21 @@ def remember(session: Session, resident: Resident) -> None:
     )
 
 
-def set_opted_out(session: Session, sender: Sender, language: str, opted_out: bool) -> None:
+_OPT_IN = Prepared(
+    update(Contributor).where(Contributor.id == bindparam("id")).values(opted_out=False)
+)
+# Opting out also forgets the number and every wish for updates.
+_OPT_OUT = Prepared(
+    update(Contributor)
+    .where(Contributor.id == bindparam("id"))
+    .values(opted_out=True, address=None, wants_updates=False)
+)
+
+
+def set_opted_out(session: Executor, sender: Sender, language: str, opted_out: bool) -> None:
     """Record STOP (forget the number) or START (keep it again for replies)."""
-    contributor = session.get(Contributor, upsert_contributor(session, sender, language))
-    assert contributor is not None
-    contributor.opted_out = opted_out
-    if opted_out:
-        contributor.address = None
-        contributor.wants_updates = False
-    session.flush()
-
-
-def routable(session: Session) -> list[Consultation]:
-    """Return the consultations a text may be routed to or told about (not drafts)."""
-    found = (consultations.lookup(session, slug) for (slug,) in _SLUGS.rows(session, {}))
-    return [c for c in found if c is not None]
+    contributor_id = upsert_contributor(session, sender, language)
+    (_OPT_OUT if opted_out else _OPT_IN).rows(session, {"id": contributor_id})
 
 
 def by_keyword(choices: Sequence[Consultation], keyword: str) -> Consultation | None:

@@ -1,7 +1,7 @@
-"""Answer one incoming text: first decide with reads only, then write what was decided.
+"""Answer one incoming text: decide with reads only, write what was decided, then reply.
 
-Deciding outside the write transaction keeps SQLite's write lock short: it is held only
-for the few statements that store a contribution or remember the conversation.
+Deciding before the write keeps the write short: SQLite takes one writer at a time, and
+under load the writes of several messages share one transaction (see `Database.write`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
 
 from channels.sms import replies
 from channels.sms.adapter import MediaItem, TwilioMessage, sender_of, to_inbound
@@ -23,10 +22,11 @@ from channels.sms.conversation import (
     find_resident,
     open_keywords,
     remember,
-    routable,
     set_opted_out,
 )
 from channels.sms.language import detect
+from intake.consultations import listed
+from intake.db import Executor
 from intake.hashing import keyed_hash
 from intake.i18n import using_language
 from intake.inbound import Inbound, Sender
@@ -54,6 +54,14 @@ class Reply:
 
     language: str
     text: str
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The contribution a message became, and the language it was thanked in."""
+
+    reference: str
+    language: str
 
 
 @dataclass(frozen=True)
@@ -87,7 +95,7 @@ def _say(language: str, make: Callable[..., str], *args: Any) -> Reply:
         return Reply(spoken, make(*args))
 
 
-def decide(session: Session, message: TwilioMessage, secret: str) -> Plan:
+def decide(session: Executor, message: TwilioMessage, secret: str) -> Plan:
     """Read what is needed to answer `message` and return the plan; writes nothing."""
     resident = find_resident(session, message.channel, keyed_hash(secret, "phone", message.number))
     command = parse(message.body)
@@ -109,9 +117,13 @@ def decide(session: Session, message: TwilioMessage, secret: str) -> Plan:
     return plan
 
 
-def carry_out(session: Session, plan: Plan) -> Reply | None:
-    """Write what the plan asks (flush only) and return the reply to send."""
-    reply = plan.reply
+def carry_out(session: Executor, plan: Plan) -> Stored | None:
+    """Write what the plan asks in the caller's transaction; return the stored contribution.
+
+    May run twice (see `Database.write`): it only writes, and leaves the reply to
+    `reply_to`, after the commit.
+    """
+    stored = None
     if plan.opt_out is not None:
         choice = plan.opt_out
         set_opted_out(session, choice.sender, choice.language, choice.opted_out)
@@ -120,13 +132,24 @@ def carry_out(session: Session, plan: Plan) -> Reply | None:
         language = plan.inbound.language
         if not receipt.created:  # a retry: answer in the language of the first answer
             language = _LANGUAGE.scalar(session, {"id": receipt.id})
-        reply = _say(language, replies.thanks, receipt.reference)
+        stored = Stored(receipt.reference, language)
     if plan.remember is not None:
+        if plan.opt_out is not None or plan.inbound is not None:
+            plan.remember.language_recorded()  # with the resident, by either of them
         remember(session, plan.remember)
-    return None if plan.silent else reply
+    return stored
 
 
-def _status(session: Session, resident: Resident, command: Command) -> Plan:
+def reply_to(plan: Plan, stored: Stored | None) -> Reply | None:
+    """Return what to text back, once the plan is carried out: nothing to a silenced number."""
+    if plan.silent:
+        return None
+    if stored is not None:
+        return _say(stored.language, replies.thanks, stored.reference)
+    return plan.reply
+
+
+def _status(session: Executor, resident: Resident, command: Command) -> Plan:
     language = command.language_hint or resident.last_language
     plan = Plan()
     if language != resident.language:
@@ -144,7 +167,7 @@ def _status(session: Session, resident: Resident, command: Command) -> Plan:
 
 
 def _contribute(
-    session: Session,
+    session: Executor,
     resident: Resident,
     message: TwilioMessage,
     command: Command,
@@ -160,7 +183,7 @@ def _contribute(
             return Plan(_say(language, replies.thanks, reference))
     if not message.body.strip() and not message.media:
         return Plan(_say(resident.last_language, replies.empty))
-    choices = routable(session)
+    choices = listed(session)
     chosen = by_keyword(choices, command.first_word)
     if chosen is not None:
         text = command.rest

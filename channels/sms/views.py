@@ -1,4 +1,4 @@
-"""The Twilio Messaging webhook: verify → parse → decide → store → commit → TwiML."""
+"""The Twilio Messaging webhook: verify → parse → decide → store and commit → TwiML."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from xml.sax.saxutils import escape
 from flask import Blueprint, Response, abort, request
 
 from channels.sms.adapter import MalformedMessageError, TwilioMessage
-from channels.sms.dialogue import Reply, carry_out, decide
+from channels.sms.dialogue import Reply, carry_out, decide, reply_to
 from channels.sms.signature import is_signed
-from intake.web import db_session, runtime
+from intake.web import runtime
 
 log = logging.getLogger("inspraak.sms")
 blueprint = Blueprint("sms", __name__)
@@ -41,12 +41,7 @@ def incoming() -> Response:
         message = TwilioMessage.from_form(request.form)
     except MalformedMessageError:
         abort(400)
-    with rt.db.session(write=False) as reading:
-        plan = decide(reading, message, settings.secret_key)
-    if not plan.writes:
-        return twiml(None if plan.silent else plan.reply)
-    session = db_session()
-    with rt.db.writing():
-        reply = carry_out(session, plan)
-        session.commit()
-    return twiml(reply)
+    with rt.db.reading() as connection:
+        plan = decide(connection, message, settings.secret_key)
+    stored = rt.db.write(lambda session: carry_out(session, plan)) if plan.writes else None
+    return twiml(reply_to(plan, stored))

@@ -59,3 +59,22 @@ def test_a_short_text_is_answered_in_the_senders_last_language(
     assert [c.language for c in contributions(sms_runtime)] == ["fr", "fr"]
     fresh = reply_of(text(sms_client, "Bancs!", number="+32470999888"))
     assert fresh and fresh.startswith("Bedankt!")
+
+
+def test_the_last_language_follows_the_resident_when_they_switch(
+    sms_client: FlaskClient, sms_runtime: Runtime
+) -> None:
+    texts = [
+        ("DEMO Je voudrais plus de bancs dans le parc", "Merci !"),
+        ("DEMO Ik wil graag meer bomen in het park", "Bedankt!"),
+        ("Bomen!", "Bedankt!"),  # too short to tell: the language just used
+        ("I would like a dog park with a fence", "Thank you!"),
+        ("Dogs!", "Thank you!"),
+        ("STATUT", "Envoyez STATUT"),  # a French command word: French from now on
+        ("Bancs!", "Merci !"),
+    ]
+    for body, opening in texts:
+        reply = reply_of(text(sms_client, body, number=NUMBER))
+        assert reply and reply.startswith(opening), (body, reply)
+    languages = [c.language for c in contributions(sms_runtime)]
+    assert languages == ["fr", "nl", "nl", "en", "en", "fr"]
