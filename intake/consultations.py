@@ -45,7 +45,8 @@ def find(session: Session, slug: str) -> Consultation:
 
 @contextmanager
 def _orm(db: Executor) -> Iterator[Session]:
-    # A session on a Core connection joins its transaction and leaves it open.
+    # On a Core connection, a short session: it ends the transaction it began (and joins,
+    # leaving it open, one the connection was in).
     if isinstance(db, Session):
         yield db
     else:
@@ -77,7 +78,9 @@ def listed(db: Executor) -> list[Consultation]:
     """
     if not _listed or time.monotonic() - _listed[0][0] >= CACHE_SECONDS:
         query = select(Consultation.slug).where(Consultation.status != ConsultationStatus.DRAFT)
-        _listed[:] = [(time.monotonic(), list(db.scalars(query.order_by(Consultation.id))))]
+        with _orm(db) as session:
+            slugs = list(session.scalars(query.order_by(Consultation.id)))
+        _listed[:] = [(time.monotonic(), slugs)]
     found = (lookup(db, slug) for slug in _listed[0][1])
     return [c for c in found if c is not None]
 

@@ -47,6 +47,17 @@ def _begin(conn: Connection) -> None:
         raise DBAPIError.instance(statement, (), error, error_base, dialect=conn.dialect) from error
 
 
+@contextmanager
+def _writing(connection: Connection) -> Iterator[None]:
+    """Run a write transaction on `connection` (on SQLite it begins IMMEDIATE: see `_begin`)."""
+    connection.execution_options(**{WRITE_OPTION: True})
+    try:
+        with connection.begin():
+            yield
+    finally:
+        connection.execution_options(**{WRITE_OPTION: False})
+
+
 def make_engine(url: str, **options: Any) -> Engine:
     """Create an engine for `url`, tuned for Inspraak's use of it."""
     if url.startswith("sqlite"):
@@ -74,24 +85,29 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **options)
         self.readers = sessionmaker(self.engine, expire_on_commit=False)
-        self._writing_engine = self.engine.execution_options(**{WRITE_OPTION: True})
-        self.writers = sessionmaker(self._writing_engine, expire_on_commit=False)
+        self.writers = sessionmaker(
+            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+        )
         self._turn = (
             WriteTurn(_write_lock_path(url), self._checkpoint) if url.startswith("sqlite") else None
         )
-        self._group = GroupCommit(self._writing_engine.connect, self._turn) if self._turn else None
+        self._group = GroupCommit(_writing, self._turn) if self._turn else None
 
-    def write(self, work: Callable[[Connection], T]) -> T:
-        """Run `work` in a write transaction on a Core connection, commit, return its result.
+    def write(self, work: Callable[[Connection], T], connection: Connection | None = None) -> T:
+        """Run `work` in a write transaction, commit, and return what `work` returned.
 
         `work` may run again (after a rollback), must only write through the connection,
-        and must not start another write. On SQLite the writes of this process's threads
-        that queue up meanwhile share the next transaction (see `GroupCommit`);
-        PostgreSQL gives each its own.
+        and must not start another write. `connection`, one the caller read on (outside
+        a transaction), saves taking another from the pool. On SQLite the writes of this
+        process's threads that queue up meanwhile share the next transaction (see
+        `GroupCommit`); PostgreSQL gives each its own.
         """
+        if connection is None:
+            with self.engine.connect() as own:
+                return self.write(work, own)
         if self._group is not None:
-            return self._group.run(work)
-        with self._writing_engine.connect() as connection, connection.begin():
+            return self._group.run(work, connection)
+        with _writing(connection):
             return work(connection)
 
     def reading(self) -> contextlib.AbstractContextManager[Connection]:

@@ -22,9 +22,10 @@ T = TypeVar("T")
 
 @dataclass
 class _Write(Generic[T]):
-    """One thread's write, and what became of it."""
+    """One thread's write, what became of it, and the event its thread waits on."""
 
     work: Callable[[Connection], T]
+    woken: threading.Event = field(default_factory=threading.Event, repr=False)
     finished: bool = False
     result: Any = None
     error: BaseException | None = field(default=None, repr=False)
@@ -43,47 +44,64 @@ class GroupCommit:
 
     A thread that finds no transaction under way leads: it takes every write waiting
     (its own among them), holds the turn, runs them in one transaction and commits. The
-    others wait for it; the next leader takes what queued meanwhile. Should one write of
-    a batch fail, the batch is rolled back and each write is run again on its own, so a
-    write fails or succeeds as it would alone and never takes another down with it.
+    others wait; when the leader is done it wakes each thread of its batch with its
+    result, and the first thread that queued meanwhile, which leads the next batch.
+    Should one write of a batch fail, the batch is rolled back and each write is run
+    again on its own, so a write fails or succeeds as it would alone and never takes
+    another down with it.
     """
 
-    def __init__(self, connect: Callable[[], Connection], turn: AbstractContextManager[object]):
-        self._connect = connect
+    def __init__(
+        self,
+        transaction: Callable[[Connection], AbstractContextManager[object]],
+        turn: AbstractContextManager[object],
+    ) -> None:
+        self._transaction = transaction  # begins on a connection; commits or rolls back
         self._turn = turn
-        self._changed = threading.Condition()
+        self._lock = threading.Lock()
         self._waiting: list[_Write[Any]] = []
-        self._leader: int | None = None  # the thread committing now
+        self._busy = False  # a leader is committing, or has been chosen
+        self._leader: int | None = None
 
-    def run(self, work: Callable[[Connection], T]) -> T:
-        """Run `work` in a write transaction, commit, and return what it returned."""
+    def run(self, work: Callable[[Connection], T], connection: Connection) -> T:
+        """Run `work` in a write transaction, commit, and return what it returned.
+
+        Should this thread lead, its batch runs on `connection`.
+        """
         write: _Write[T] = _Write(work)
-        with self._changed:
+        with self._lock:
             if self._leader == threading.get_ident():
                 raise RuntimeError("a write cannot start another write: it would wait for itself")
             self._waiting.append(write)
-            while self._leader is not None and not write.finished:
-                self._changed.wait()
+            leads, self._busy = not self._busy, True
+        if not leads:
+            write.woken.wait()
             if write.finished:
                 return write.outcome()
+        with self._lock:  # leading: this write and every one queued behind the last batch
             self._leader = threading.get_ident()
             batch, self._waiting = self._waiting, []
         try:
-            self._commit(batch)
+            self._commit(batch, connection)
         finally:
-            with self._changed:
-                for pending in batch:  # only if the leader itself was interrupted
-                    if not pending.finished:
-                        pending.finish(error=RuntimeError("the write was interrupted"))
+            with self._lock:
                 self._leader = None
-                self._changed.notify_all()
+                following = self._waiting[0] if self._waiting else None
+                self._busy = following is not None
+            for pending in batch:
+                if not pending.finished:  # only if the leader itself was interrupted
+                    pending.finish(error=RuntimeError("the write was interrupted"))
+                if pending is not write:
+                    pending.woken.set()
+            if following is not None:
+                following.woken.set()
         return write.outcome()
 
-    def _commit(self, batch: list[_Write[Any]]) -> None:
-        with self._connect() as connection, self._turn:
+    def _commit(self, batch: list[_Write[Any]], connection: Connection) -> None:
+        with self._turn:
             if len(batch) > 1:
                 try:
-                    results = self._transaction(connection, [w.work for w in batch])
+                    results = self._together(connection, [w.work for w in batch])
                 except Exception:  # noqa: BLE001 - each write is tried again on its own
                     pass
                 else:
@@ -92,13 +110,14 @@ class GroupCommit:
                     return
             for write in batch:
                 try:
-                    (result,) = self._transaction(connection, [write.work])
+                    (result,) = self._together(connection, [write.work])
                 except Exception as error:  # noqa: BLE001 - handed to the thread that asked
                     write.finish(error=error)
                 else:
                     write.finish(result)
 
-    @staticmethod
-    def _transaction(connection: Connection, works: list[Callable[[Connection], Any]]) -> list[Any]:
-        with connection.begin():  # commits, or rolls back on an error
+    def _together(
+        self, connection: Connection, works: list[Callable[[Connection], Any]]
+    ) -> list[Any]:
+        with self._transaction(connection):
             return [work(connection) for work in works]

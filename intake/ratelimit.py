@@ -7,9 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import bindparam, case
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
-from intake.db import dialect_name
+from intake.db import Executor, dialect_name
 from intake.hashing import keyed_hash
 from intake.models import RateCounter, utcnow
 from intake.prepared import Prepared
@@ -37,7 +36,9 @@ def _count_hit(dialect: str) -> Prepared:
     return Prepared(statement)
 
 
-def allow(session: Session, secret: str, scope: str, address: str, limit: int, window: int) -> bool:
+def allow(
+    session: Executor, secret: str, scope: str, address: str, limit: int, window: int
+) -> bool:
     """Count one hit for `address` in `scope`; False once it exceeds `limit` per window."""
     now = utcnow()
     hits = _count_hit(dialect_name(session)).scalar(

@@ -173,14 +173,15 @@ def _contribute(
     command: Command,
     secret: str,
 ) -> Plan:
-    # A retry of a text that waited for its keyword, or of that keyword, answers as the
-    # first time; other retries are recognised by `receive` itself.
-    linked = resident.data.get("linked", {}).get(message.sid)
-    if linked is not None:
-        found = _STORED.first(session, {"channel": message.channel, "sid": linked})
-        if found is not None:
-            reference, language = found
-            return Plan(_say(language, replies.thanks, reference))
+    # Twilio sends a text again when the answer was late, often under load: a retry is
+    # answered as the first time without writing anything. A text that waited for its
+    # keyword was stored under the keyword's message. (Two copies in flight at once are
+    # told apart by `receive` itself.)
+    earlier = resident.data.get("linked", {}).get(message.sid, message.sid)
+    found = _STORED.first(session, {"channel": message.channel, "sid": earlier})
+    if found is not None:
+        reference, language = found
+        return Plan(_say(language, replies.thanks, reference))
     if not message.body.strip() and not message.media:
         return Plan(_say(resident.last_language, replies.empty))
     choices = listed(session)
@@ -227,7 +228,7 @@ def _keyword_alone(
         return Plan(reply, remember=resident)
     resident.language = pending["language"]
     # Both texts, if Twilio sends them again, answer with the contribution they became.
-    resident.data["linked"] = {pending["sid"]: message.sid, message.sid: message.sid}
+    resident.data["linked"] = {pending["sid"]: message.sid}
     waiting = replace(
         message,
         body=pending["text"],

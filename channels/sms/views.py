@@ -43,5 +43,7 @@ def incoming() -> Response:
         abort(400)
     with rt.db.reading() as connection:
         plan = decide(connection, message, settings.secret_key)
-    stored = rt.db.write(lambda session: carry_out(session, plan)) if plan.writes else None
+        if not plan.writes:
+            return twiml(reply_to(plan, None))
+        stored = rt.db.write(lambda writing: carry_out(writing, plan), connection)
     return twiml(reply_to(plan, stored))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from werkzeug.wrappers import Response
 
 from channels.web.adapter import FormInput, to_inbound, validate
@@ -14,7 +14,7 @@ from intake import consultations, ratelimit
 from intake.csrf import CSRFError
 from intake.i18n import gettext as _
 from intake.models import Consultation, ConsultationStatus, Contribution
-from intake.receive import receive
+from intake.receive import Receipt, receive
 from intake.references import normalise_reference
 from intake.results import finished
 from intake.web import db_session, runtime
@@ -99,7 +99,6 @@ def _submit(slug: str, *, kiosk: bool) -> Response | tuple[str, int]:
     data.errors = validate(data, settings.max_text_length)
     if data.errors:
         return _form_page(consultation, data, 422, kiosk=kiosk)
-    session = db_session()
     address = request.remote_addr or "unknown"
     # Everyone at a kiosk shares its address: it may send more, though still not a flood.
     limit = settings.web_rate_limit * (KIOSK_RATE_FACTOR if kiosk else 1)
@@ -112,16 +111,20 @@ def _submit(slug: str, *, kiosk: bool) -> Response | tuple[str, int]:
         secret=settings.secret_key,
         kiosk=kiosk,
     )
-    with runtime().db.writing():
-        if not ratelimit.allow(session, settings.secret_key, scope, address, limit, window):
-            session.commit()
-            data.errors["form"] = _(
-                "U hebt veel berichten kort na elkaar gestuurd. "
-                "Probeer het over enkele minuten opnieuw."
-            )
-            return _form_page(consultation, data, 429, kiosk=kiosk)
-        receipt = receive(session, inbound)
-        session.commit()
+
+    def store(connection: Connection) -> Receipt | None:
+        # The hit counts even when it is one too many: a flood stays limited.
+        if not ratelimit.allow(connection, settings.secret_key, scope, address, limit, window):
+            return None
+        return receive(connection, inbound)
+
+    receipt = runtime().db.write(store)
+    if receipt is None:
+        data.errors["form"] = _(
+            "U hebt veel berichten kort na elkaar gestuurd. "
+            "Probeer het over enkele minuten opnieuw."
+        )
+        return _form_page(consultation, data, 429, kiosk=kiosk)
     return _thanks(consultation, receipt.reference, contact=bool(inbound.sender), kiosk=kiosk)
 
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Connection, event, text
 from sqlalchemy.exc import IntegrityError
 
-from intake.db import Database
+from intake.db import WRITE_OPTION, Database
 
 THREADS = 6
 
@@ -158,3 +158,13 @@ def test_a_write_that_starts_another_write_is_refused_rather_than_hanging(
     with pytest.raises(RuntimeError, match="cannot start another write"):
         notes.write(nested)
     assert notes.write(_note("after")) > 0
+
+
+def test_a_write_can_run_on_the_connection_the_caller_reads_on(notes: Database) -> None:
+    with notes.engine.connect() as connection:
+        first = notes.write(_note("one"), connection)
+        second = notes.write(_note("two"), connection)
+        # Reading again afterwards begins an ordinary, deferred transaction.
+        assert not connection.get_execution_options().get(WRITE_OPTION)
+        assert connection.scalar(text("SELECT count(*) FROM note")) == 2
+    assert (first, second) == (1, 2) and _bodies(notes) == ["one", "two"]
