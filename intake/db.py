@@ -111,7 +111,10 @@ class Database:
             return work(connection)
 
     def reading(self) -> contextlib.AbstractContextManager[Connection]:
-        """Return a Core connection for a few reads (its transaction rolls back at the end)."""
+        """Return a Core connection to read on, and to hand to `write` after the reads.
+
+        What it leaves uncommitted rolls back when it closes.
+        """
         return self.engine.connect()
 
     def writing(self) -> contextlib.AbstractContextManager[object]:
