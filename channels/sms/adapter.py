@@ -62,9 +62,14 @@ class TwilioMessage:
         )
 
 
-def sender_of(message: TwilioMessage, secret: str, *, may_reply: bool) -> Sender:
-    """Describe the resident behind `message`: a keyed hash, the number only if replies may go."""
-    return Sender.of(secret, "phone", message.number, may_reply=may_reply)
+def sender_of(message: TwilioMessage, key_hash: str, *, may_reply: bool) -> Sender:
+    """Describe the resident behind `message`: its keyed hash, the number only if replies may go.
+
+    The hash is the one made to look the resident up; it is not made twice.
+    """
+    return Sender(
+        kind="phone", address_hash=key_hash, address=message.number if may_reply else None
+    )
 
 
 def to_inbound(

@@ -102,7 +102,7 @@ def decide(session: Executor, message: TwilioMessage, secret: str) -> Plan:
     if command.action in (Action.START, Action.STOP):
         language = resident.language = command.language_hint or resident.last_language
         opting_out = command.action is Action.STOP
-        sender = sender_of(message, secret, may_reply=not opting_out)
+        sender = sender_of(message, resident.key_hash, may_reply=not opting_out)
         answer = replies.stopped if opting_out else replies.started
         return Plan(
             _say(language, answer),
@@ -112,7 +112,7 @@ def decide(session: Executor, message: TwilioMessage, secret: str) -> Plan:
     if command.action is Action.STATUS:
         plan = _status(session, resident, command)
     else:
-        plan = _contribute(session, resident, message, command, secret)
+        plan = _contribute(session, resident, message, command)
     plan.silent = resident.opted_out
     return plan
 
@@ -171,7 +171,6 @@ def _contribute(
     resident: Resident,
     message: TwilioMessage,
     command: Command,
-    secret: str,
 ) -> Plan:
     # Twilio sends a text again when the answer was late, often under load: a retry is
     # answered as the first time without writing anything. A text that waited for its
@@ -192,7 +191,7 @@ def _contribute(
         if not chosen.is_open():
             return Plan(_say(language, replies.closed))
         if not text and not message.media:
-            return _keyword_alone(resident, message, chosen, secret)
+            return _keyword_alone(resident, message, chosen)
     else:
         text = message.body.strip()
         language = detect(text) or resident.last_language
@@ -206,7 +205,7 @@ def _contribute(
             "media": [[m.url, m.content_type] for m in message.media],
         }
         return Plan(_say(language, replies.choose, open_keywords(choices)), remember=resident)
-    return _store(resident, message, chosen, text, secret)
+    return _store(resident, message, chosen, text)
 
 
 def _implied(choices: list[Consultation], ongoing: int | None) -> Consultation | None:
@@ -217,9 +216,7 @@ def _implied(choices: list[Consultation], ongoing: int | None) -> Consultation |
     return open_now[0] if len(open_now) == 1 else None
 
 
-def _keyword_alone(
-    resident: Resident, message: TwilioMessage, chosen: Consultation, secret: str
-) -> Plan:
+def _keyword_alone(resident: Resident, message: TwilioMessage, chosen: Consultation) -> Plan:
     pending = resident.data.pop("pending", None)
     if pending is None:
         resident.consultation_id = chosen.id
@@ -234,13 +231,11 @@ def _keyword_alone(
         body=pending["text"],
         media=tuple(MediaItem(url, kind) for url, kind in pending["media"]),
     )
-    return _store(resident, waiting, chosen, pending["text"], secret)
+    return _store(resident, waiting, chosen, pending["text"])
 
 
-def _store(
-    resident: Resident, message: TwilioMessage, chosen: Consultation, text: str, secret: str
-) -> Plan:
-    sender = sender_of(message, secret, may_reply=not resident.opted_out)
+def _store(resident: Resident, message: TwilioMessage, chosen: Consultation, text: str) -> Plan:
+    sender = sender_of(message, resident.key_hash, may_reply=not resident.opted_out)
     inbound = to_inbound(
         message,
         text=text,
