@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from intake.cli.backup import backup, restore
 from intake.cli.data import consultation, db, demo, export, user
 from intake.cli.serving import run, serve, worker
 from intake.cli.state import pass_state
@@ -26,7 +27,19 @@ def _group() -> click.Group:
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
 
-    for command in (db, serve, worker, run, demo, consultation, user, export, themes):
+    for command in (
+        db,
+        serve,
+        worker,
+        run,
+        demo,
+        consultation,
+        user,
+        export,
+        themes,
+        backup,
+        restore,
+    ):
         cli.add_command(command)
     # Plugins (channels, engines, admin) add their own commands, e.g. `forms` or `scans`.
     try:
