@@ -125,10 +125,12 @@ def _move_calls_to_callers() -> None:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("contributor") as batch:
-        batch.add_column(
-            sa.Column("address_confirmed", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # A plain ADD COLUMN, never a batch: on SQLite a batch copies and drops the table, and
+    # dropping it would empty every contribution's and message's link to its resident.
+    op.add_column(
+        "contributor",
+        sa.Column("address_confirmed", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
     _confirm_vouched_addresses()
     _move_calls_to_callers()
     op.create_table(
@@ -163,6 +165,7 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_contact_confirmation_secret_hash"), "contact_confirmation", ["secret_hash"]
     )
+    # Copied and dropped on SQLite: nothing refers to outbound messages.
     with op.batch_alter_table("outbound_message") as batch:
         batch.add_column(sa.Column("confirmation_id", sa.Integer(), nullable=True))
         batch.create_foreign_key(
@@ -185,5 +188,4 @@ def downgrade() -> None:
         )
         batch.drop_column("confirmation_id")
     op.drop_table("contact_confirmation")
-    with op.batch_alter_table("contributor") as batch:
-        batch.drop_column("address_confirmed")
+    op.drop_column("contributor", "address_confirmed")
