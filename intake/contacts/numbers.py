@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Sequence
 
 import phonenumbers
@@ -53,7 +54,13 @@ def mobile_number(typed: str, regions: Sequence[str]) -> str:
 
 def region_names(regions: Sequence[str], language: str | None = None) -> str:
     """Name the regions in the reader's language: "België", "Belgique, France"."""
-    locale = Locale.parse(language or current_language())
+    return _names(tuple(regions), language or current_language())
+
+
+@functools.lru_cache(maxsize=64)
+def _names(regions: tuple[str, ...], language: str) -> str:
+    # Every form page says it: look the names up once per language.
+    locale = Locale.parse(language)
     return ", ".join(locale.territories.get(region, region) for region in regions)
 
 
