@@ -13,7 +13,7 @@ from intake.i18n import gettext as _
 from intake.jobs import enqueue
 from intake.labels import status_explanation, status_label
 from intake.models import Consultation, Contribution, Contributor, OutboundMessage
-from intake.outbound import queue_message
+from intake.outbound import may_receive, queue_message
 from intake.plugins import JobContext
 
 UPDATE_JOB = "admin.consultation_update"
@@ -46,14 +46,9 @@ def reply_channel(contribution: Contribution) -> str:
 
 
 def can_reply(contribution: Contribution) -> bool:
-    """Tell whether the resident left a way to answer them."""
+    """Tell whether the resident left a way to answer them, proven to be theirs."""
     contributor = contribution.contributor
-    return bool(
-        contributor
-        and contributor.address
-        and not contributor.opted_out
-        and not contributor.unreachable
-    )
+    return contributor is not None and may_receive(contributor)
 
 
 def reply(session: Session, contribution: Contribution, body: str) -> OutboundMessage | None:
@@ -105,7 +100,7 @@ def update_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) ->
         select(Contributor, Contribution)
         .join(latest, latest.c.contributor_id == Contributor.id)
         .join(Contribution, Contribution.id == latest.c.last_id)
-        .where(Contributor.wants_updates)
+        .where(Contributor.wants_updates, Contributor.address_confirmed)
     )
     # The whole fan-out commits with this job, so a re-run after a crash sends nothing twice.
     for contributor, contribution in rows:

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import phonenumbers
+
 DEFAULT_MEDIA_HOSTS = (
     "api.twilio.com",
     "media.twiliocdn.com",
@@ -44,6 +46,12 @@ class Settings:
     job_lease_seconds: int = 300
     extra_plugins: tuple[str, ...] = ()
     delete_provider_recordings: bool = True
+    sms_regions: tuple[str, ...] = ("BE",)
+    confirmations_per_address: int = 3
+    confirmations_per_network: int = 5
+    confirmations_per_day: int = 200
+    status_rate_limit: int = 30
+    status_rate_window_seconds: int = 600
 
     @property
     def media_dir(self) -> Path:
@@ -141,6 +149,20 @@ def _twilio_sender(env: Mapping[str, str]) -> str | None:
     return raw or None
 
 
+def _regions(env: Mapping[str, str]) -> tuple[str, ...]:
+    raw = env.get("INSPRAAK_SMS_REGIONS", "").strip()
+    if not raw:
+        return ("BE",)
+    regions = tuple(dict.fromkeys(r.strip().upper() for r in raw.split(",") if r.strip()))
+    unknown = [r for r in regions if r not in phonenumbers.SUPPORTED_REGIONS]
+    if unknown or not regions:
+        raise ConfigError(
+            "INSPRAAK_SMS_REGIONS must list two-letter country codes such as BE,NL,FR; "
+            f"{', '.join(unknown) or raw!r} is not one."
+        )
+    return regions
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and check Inspraak's settings from `env` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -183,4 +205,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             p.strip() for p in env.get("INSPRAAK_PLUGINS", "").split(",") if p.strip()
         ),
         delete_provider_recordings=_bool(env, "INSPRAAK_DELETE_PROVIDER_RECORDINGS", True),
+        sms_regions=_regions(env),
+        confirmations_per_address=_int(env, "INSPRAAK_CONFIRMATIONS_PER_ADDRESS", 3),
+        confirmations_per_network=_int(env, "INSPRAAK_CONFIRMATIONS_PER_NETWORK", 5),
+        confirmations_per_day=_int(env, "INSPRAAK_CONFIRMATIONS_PER_DAY", 200),
+        status_rate_limit=_int(env, "INSPRAAK_STATUS_RATE_LIMIT", 30),
+        status_rate_window_seconds=_int(env, "INSPRAAK_STATUS_RATE_WINDOW", 600),
     )

@@ -13,16 +13,29 @@ from intake.models import TextOrigin
 
 @dataclass(frozen=True)
 class Sender:
-    """Who sent it, as a keyed hash; the address itself only where a reply is allowed."""
+    """Who sent it, as a keyed hash; the address itself only where a reply is allowed.
+
+    `confirmed` says the address was proven to be the sender's: a provider vouches for the
+    number that texted or the chat that wrote. An address typed on a form is not, and
+    `receive` holds it for confirmation instead of giving it to the resident it names.
+    """
 
     kind: str
     address_hash: str
     address: str | None = None
     wants_updates: bool = False
+    confirmed: bool = False
 
     @classmethod
     def of(
-        cls, secret: str, kind: str, address: str, *, may_reply: bool, wants_updates: bool = False
+        cls,
+        secret: str,
+        kind: str,
+        address: str,
+        *,
+        may_reply: bool,
+        confirmed: bool,
+        wants_updates: bool = False,
     ) -> Sender:
         """Hash `address` under the instance secret and keep it only if `may_reply`."""
         return cls(
@@ -30,7 +43,13 @@ class Sender:
             address_hash=keyed_hash(secret, kind, address),
             address=address if may_reply else None,
             wants_updates=wants_updates and may_reply,
+            confirmed=confirmed,
         )
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Tell whether an address came that nobody has yet proven to be the sender's."""
+        return self.address is not None and not self.confirmed
 
 
 @dataclass(frozen=True)

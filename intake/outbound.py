@@ -1,4 +1,9 @@
-"""Replies and updates to residents: queued with their contribution, sent later by a job."""
+"""Replies and updates to residents: queued with their contribution, sent later by a job.
+
+Messages go only to addresses proven to be the resident's (`Contributor.address_confirmed`).
+The one message that goes to an address nobody proved yet is the confirmation itself,
+which `intake.contacts.confirm` sends to the typed address it holds, and nowhere else.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,16 @@ class RecipientGoneError(Exception):
     """The provider says this resident can never be reached again (blocked bot, dead number)."""
 
 
+def may_receive(contributor: Contributor) -> bool:
+    """Tell whether messages may go to the resident: a proven address, and no STOP."""
+    return bool(
+        contributor.address is not None
+        and contributor.address_confirmed
+        and not contributor.opted_out
+        and not contributor.unreachable
+    )
+
+
 def queue_message(
     session: Session,
     contributor: Contributor,
@@ -27,7 +42,7 @@ def queue_message(
     contribution_id: int | None = None,
 ) -> OutboundMessage | None:
     """Queue `body` for `contributor` through `channel`; None when they cannot receive it."""
-    if contributor.opted_out or contributor.unreachable or contributor.address is None:
+    if not may_receive(contributor):
         return None
     message = OutboundMessage(
         contributor_id=contributor.id,
@@ -50,7 +65,8 @@ def send_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> N
     contributor = (
         session.get(Contributor, message.contributor_id) if message.contributor_id else None
     )
-    if contributor is None or contributor.address is None or contributor.opted_out:
+    # Checked again when sending: the resident may have sent STOP since.
+    if contributor is None or contributor.address is None or not may_receive(contributor):
         message.status = "suppressed"
         return
     sender = ctx.runtime.registry.senders.get(message.channel)

@@ -105,9 +105,10 @@ def _load(target: str) -> Plugin:
 
 def discover(extra: Sequence[str] = ()) -> Registry:
     """Load the core's own jobs, the installed plugins (entry points) and INSPRAAK_PLUGINS."""
+    from intake.contacts.send import CONFIRM_JOB, send_confirmation
     from intake.outbound import SEND_JOB, send_job
 
-    core = Plugin(name="core", job_handlers={SEND_JOB: send_job})
+    core = Plugin(name="core", job_handlers={SEND_JOB: send_job, CONFIRM_JOB: send_confirmation})
     targets = [ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)]
     targets += [t for t in extra if t not in targets]
     return Registry([core, *(_load(target) for target in targets)])

@@ -6,13 +6,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from intake.hashing import keyed_hash
 from intake.models import (
     Attachment,
     Consultation,
+    ContactConfirmation,
     Contribution,
     Contributor,
     ConversationState,
@@ -22,6 +23,8 @@ from intake.storage import MediaStore
 
 DEFAULT_RETENTION_DAYS = 365
 DEFAULT_CONTACT_DAYS = 30
+# Callers are known by the hash of the number their calls showed (see channels/voice).
+HASHED_AS = {"caller": "phone"}
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,45 @@ def find_contributor(session: Session, secret: str, kind: str, address: str) -> 
     return session.scalar(
         select(Contributor).where(
             Contributor.address_kind == kind,
-            Contributor.address_hash == keyed_hash(secret, kind, address),
+            Contributor.address_hash == keyed_hash(secret, HASHED_AS.get(kind, kind), address),
         )
     )
+
+
+def typed_key(secret: str, kind: str, address: str) -> tuple[str, str]:
+    """Return the kind and keyed hash under which an address typed on a form is held."""
+    held_as = HASHED_AS.get(kind, kind)
+    return held_as, keyed_hash(secret, held_as, address)
+
+
+def count_typed(session: Session, secret: str, kind: str, address: str) -> int:
+    """Count the forms an address was typed on and is still held for confirmation."""
+    held_as, address_hash = typed_key(secret, kind, address)
+    return int(
+        session.scalar(
+            select(func.count(ContactConfirmation.id)).where(
+                ContactConfirmation.kind == held_as,
+                ContactConfirmation.address_hash == address_hash,
+                ContactConfirmation.address.is_not(None),
+            )
+        )
+        or 0
+    )
+
+
+def forget_typed(session: Session, kind: str, address_hash: str) -> int:
+    """Remove an address from every form it was typed on and not confirmed; return how many."""
+    result = session.execute(
+        update(ContactConfirmation)
+        .where(
+            ContactConfirmation.kind == kind,
+            ContactConfirmation.address_hash == address_hash,
+            ContactConfirmation.address.is_not(None),
+        )
+        .values(address=None, secret_hash=None, expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
 
 
 def _unused_keys(session: Session, keys: Iterable[str]) -> tuple[str, ...]:
@@ -93,6 +132,10 @@ def erase_contributor(session: Session, contributor_id: int) -> Erasure:
     address_hash = contributor.address_hash
     erasure = erase_contributions(session, ids)
     session.execute(delete(ConversationState).where(ConversationState.key_hash == address_hash))
+    # Typed by someone on a form and never confirmed: their address all the same.
+    forget_typed(
+        session, HASHED_AS.get(contributor.address_kind, contributor.address_kind), address_hash
+    )
     session.execute(delete(Contributor).where(Contributor.id == contributor_id))
     session.expire_all()
     return erasure
@@ -131,7 +174,8 @@ def purge(
     session: Session, *, now: datetime | None = None, contact_days: int = DEFAULT_CONTACT_DAYS
 ) -> Purge:
     """Apply retention: originals after the consultation's retention days, contact details
-    `contact_days` after the consultation closed."""
+    `contact_days` after the consultation closed, typed addresses nobody confirmed
+    `contact_days` after they were typed."""
     now = now or utcnow()
     expired = _expired_attachments(session, now)
     keys = [a.sha256 for a in expired if a.sha256]
@@ -139,7 +183,17 @@ def purge(
         attachment.details = {**attachment.details, "purged_at": now.isoformat()}
         attachment.sha256 = None
     done, live = _closed_consultations(session, now - timedelta(days=contact_days))
-    contacts = 0
+    unconfirmed = session.execute(
+        update(ContactConfirmation)
+        .where(
+            ContactConfirmation.address.is_not(None),
+            ContactConfirmation.confirmed_at.is_(None),
+            ContactConfirmation.created_at < now - timedelta(days=contact_days),
+        )
+        .values(address=None, secret_hash=None, expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    contacts = unconfirmed.rowcount or 0
     if done:
         still_live = exists().where(
             Contribution.contributor_id == Contributor.id,
@@ -155,7 +209,19 @@ def purge(
             .values(address=None, wants_updates=False)
             .execution_options(synchronize_session=False)
         )
-        contacts = result.rowcount or 0
+        contacts += result.rowcount or 0
+        typed = session.execute(
+            update(ContactConfirmation)
+            .where(
+                ContactConfirmation.address.is_not(None),
+                ContactConfirmation.contribution_id.in_(
+                    select(Contribution.id).where(Contribution.consultation_id.in_(done))
+                ),
+            )
+            .values(address=None, secret_hash=None, expires_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        contacts += typed.rowcount or 0
         session.execute(
             update(Contribution)
             .where(Contribution.consultation_id.in_(done), Contribution.author_name.is_not(None))

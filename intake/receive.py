@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from intake.contacts.held import hold
 from intake.db import Executor, dialect_name, insert
 from intake.inbound import Inbound, Sender
 from intake.models import Attachment, Contribution, ContributionStatus, Contributor, Job, utcnow
@@ -30,6 +31,8 @@ class Receipt:
     id: int
     reference: str
     created: bool
+    # The typed address held for confirmation with this contribution, when one came.
+    held_contact_id: int | None = None
 
 
 _EXISTING = Prepared(
@@ -75,6 +78,7 @@ def _upsert_contributor(dialect: str, with_address: bool, wants_updates: bool) -
     changes: dict[str, Any] = {"preferred_language": bindparam("language"), "last_seen_at": now}
     if with_address:
         changes["address"] = bindparam("address")
+        changes["address_confirmed"] = True
     if wants_updates:
         changes["wants_updates"] = True
     insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
@@ -87,6 +91,7 @@ def _upsert_contributor(dialect: str, with_address: bool, wants_updates: bool) -
             wants_updates=wants_updates,
             opted_out=False,
             unreachable=False,
+            address_confirmed=with_address,
             created_at=now,
             last_seen_at=now,
         )
@@ -99,7 +104,13 @@ def _upsert_contributor(dialect: str, with_address: bool, wants_updates: bool) -
 
 
 def upsert_contributor(session: Executor, sender: Sender, language: str) -> int:
-    """Find the resident behind `sender` by keyed hash, or add them; refresh their contact."""
+    """Find the resident behind `sender` by keyed hash, or add them; refresh their contact.
+
+    Only a confirmed address is written: anyone can type anyone's number on a form, and
+    such an address must never replace, or speak for, the resident it names.
+    """
+    if sender.needs_confirmation:
+        raise ValueError("an unconfirmed address is held for confirmation, not given to a resident")
     statement = _upsert_contributor(
         dialect_name(session), sender.address is not None, sender.wants_updates
     )
@@ -160,15 +171,24 @@ def _insert_contribution(
 def receive(session: Executor, inbound: Inbound) -> Receipt:
     """Store `inbound` with its attachments and jobs, once: a repeat returns the first copy.
 
-    Does not commit: the caller's single commit makes the contribution and its jobs
-    durable together, or neither.
+    A sender's address that nobody confirmed yet (typed on a form) is held apart with
+    the contribution, which joins no resident until it is confirmed (see
+    `intake.contacts`). Does not commit: the caller's single commit makes the
+    contribution and its jobs durable together, or neither.
     """
+    sender = inbound.sender
+    held = sender if sender is not None and sender.needs_confirmation else None
     contributor_id = (
-        upsert_contributor(session, inbound.sender, inbound.language) if inbound.sender else None
+        upsert_contributor(session, sender, inbound.language)
+        if sender is not None and held is None
+        else None
     )
     receipt = _insert_contribution(session, inbound, contributor_id)
     if not receipt.created:
         return receipt
+    if held is not None:
+        held_id = hold(session, receipt.id, held, inbound.language)
+        receipt = Receipt(receipt.id, receipt.reference, True, held_contact_id=held_id)
     if inbound.media:
         session.execute(
             insert(session, Attachment),

@@ -12,6 +12,9 @@ from werkzeug.wrappers import Response
 from admin.audit import record
 from admin.auth import requires, staff
 from admin.blueprint import blueprint
+from admin.views.contact import staff_asker
+from intake.contacts.numbers import NumberRefusedError, mobile_number, refusal, what_we_text
+from intake.contacts.send import offer
 from intake.i18n import LANGUAGES
 from intake.i18n import gettext as _
 from intake.inbound import Inbound, Sender
@@ -35,6 +38,7 @@ def _page(data: dict[str, Any], errors: dict[str, str], code: int = 200) -> tupl
         data=data,
         errors=errors,
         languages=LANGUAGES,
+        numbers=what_we_text(runtime().settings.sms_regions),
     ), code
 
 
@@ -62,18 +66,27 @@ def assisted_post() -> Response | tuple[str, int]:
     if not data.get("text"):
         errors["text"] = _("Schrijf op wat de inwoner wil zeggen.")
     language = data.get("language") if data.get("language") in LANGUAGES else "nl"
+    settings = runtime().settings
+    number = None
+    if data.get("phone"):
+        try:
+            number = mobile_number(data["phone"], settings.sms_regions)
+        except NumberRefusedError as refused:
+            errors["phone"] = refusal(refused.problem, settings.sms_regions)
     if errors or consultation is None:
         return _page(data, errors, 422)
-    contact = data.get("phone", "")
+    # The resident is at the desk, but a number typed by anyone waits for its code all the
+    # same: they tell staff the code from the SMS they get (see the contribution's page).
     sender = (
         Sender.of(
-            runtime().settings.secret_key,
+            settings.secret_key,
             "phone",
-            contact,
+            number,
             may_reply=True,
+            confirmed=False,
             wants_updates=form.get("wants_updates") == "1",
         )
-        if contact
+        if number
         else None
     )
     helper = data.get("helper") or staff().email
@@ -93,5 +106,13 @@ def assisted_post() -> Response | tuple[str, int]:
     )
     if receipt.created:
         record(session, "contribution.assisted", "contribution", receipt.id)
+    if receipt.held_contact_id is not None:
+        offer(
+            session,
+            receipt.held_contact_id,
+            settings,
+            asker=staff_asker(),
+            senders=runtime().registry.senders,
+        )
     session.commit()
     return redirect(url_for("admin.detail", contribution_id=receipt.id, done="assisted"))

@@ -21,6 +21,9 @@ from admin.replies import (
     template_text,
 )
 from admin.views import related
+from admin.views.contact import SAID
+from intake.contacts.held import progress
+from intake.contacts.send import CHANNELS
 from intake.i18n import N_
 from intake.i18n import gettext as _
 from intake.models import (
@@ -31,7 +34,7 @@ from intake.models import (
     Role,
     StaffUser,
 )
-from intake.web import db_session
+from intake.web import db_session, runtime
 
 UNSURE_BELOW = 0.6
 DONE = {
@@ -47,6 +50,8 @@ DONE = {
     "theme": N_("Het thema is bewaard."),
     "link": N_("De bijdragen zijn gekoppeld."),
     "unlink": N_("De koppeling is weggehaald."),
+    "contact": N_("Het contactadres is bevestigd. Antwoorden en nieuws kunnen er nu naartoe."),
+    "code": N_("Er is een nieuwe code gestuurd. Een vorige code werkt niet meer."),
 }
 
 
@@ -95,6 +100,8 @@ def _page(contribution: Contribution, status: int = 200, **extra: Any) -> tuple[
         else contribution.language
     )
     done = request.args.get("done")
+    said = request.args.get("said")
+    held = progress(session, contribution.id)
     return render_template(
         "admin/detail.html",
         c=contribution,
@@ -111,8 +118,10 @@ def _page(contribution: Contribution, status: int = 200, **extra: Any) -> tuple[
         templates={key: template_text(key, language, contribution.reference) for key in TEMPLATES},
         statuses=list(ContributionStatus),
         done=_(DONE[done]) if done in DONE else None,
+        held=held,
+        can_text=bool(held and CHANNELS[held.kind] in runtime().registry.senders),
         **related.context(session, contribution),
-        **{"personal": False, "error": None, **extra},
+        **{"personal": False, "error": _(SAID[said]) if said in SAID else None, **extra},
     ), status
 
 

@@ -18,7 +18,7 @@ from intake.i18n import gettext as _
 from intake.models import Consultation, Contribution, Contributor, Role
 from intake.web import db_session, runtime
 
-KINDS = ("phone", "telegram", "email")
+KINDS = ("phone", "caller", "telegram", "email")
 
 
 def _contributions(contributor_id: int) -> list[Contribution]:
@@ -48,7 +48,8 @@ def privacy_find() -> str:
     address = request.form.get("address", "").strip()
     if kind not in KINDS or not address:
         abort(400)
-    found = privacy.find_contributor(session, runtime().settings.secret_key, kind, address)
+    secret = runtime().settings.secret_key
+    found = privacy.find_contributor(session, secret, kind, address)
     record(session, "privacy.lookup", "contributor", found.id if found else None, kind=kind)
     session.commit()
     return render_template(
@@ -57,7 +58,29 @@ def privacy_find() -> str:
         found=found,
         searched=True,
         contributions=_contributions(found.id) if found else [],
+        typed=privacy.count_typed(session, secret, kind, address),
+        kind=kind,
+        address=address,
     )
+
+
+@blueprint.post("/privacy/typed/forget")
+@requires(Role.ADMIN)
+def privacy_forget_typed() -> tuple[str, int]:
+    """Remove an address from the forms it was typed on without being confirmed (logged)."""
+    session = db_session()
+    kind = request.form.get("kind", "")
+    address = request.form.get("address", "").strip()
+    if kind not in KINDS or not address:
+        abort(400)
+    forgotten = privacy.forget_typed(
+        session, *privacy.typed_key(runtime().settings.secret_key, kind, address)
+    )
+    record(session, "privacy.forget_typed", "contributor", None, kind=kind, forms=forgotten)
+    session.commit()
+    return render_template(
+        "admin/privacy.html", kinds=KINDS, found=None, searched=False, forgotten=forgotten
+    ), 200
 
 
 @blueprint.post("/privacy/<int:contributor_id>/export")

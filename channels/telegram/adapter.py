@@ -196,10 +196,13 @@ def parse(update: Update) -> Event | None:
 
 def sender(secret: str, person: Person, *, may_reply: bool) -> Sender:
     """Know the resident by a keyed hash of their user id; keep the chat id only for replies."""
-    known = Sender.of(secret, CHANNEL, str(person.user_id), may_reply=False)
+    # Telegram vouches for who writes: the chat is the resident's own.
+    known = Sender.of(secret, CHANNEL, str(person.user_id), may_reply=False, confirmed=True)
     if not may_reply:
         return known
-    return Sender(known.kind, known.address_hash, str(person.chat_id), wants_updates=True)
+    return Sender(
+        known.kind, known.address_hash, str(person.chat_id), wants_updates=True, confirmed=True
+    )
 
 
 def to_inbound(

@@ -18,6 +18,10 @@ DEFAULT_LANGUAGE = "nl"
 # The recording callback reports these once Twilio has a file (or knows it never will).
 COMPLETED = "completed"
 AWAITING_TRANSCRIPTION = "awaiting_transcription"
+# Caller ID can be forged, so a caller is a resident of its own kind: the number's hash
+# groups the calls that showed it, but never joins, changes or speaks for the resident who
+# texts from that number, and nothing is ever sent because of a call.
+CALLER = "caller"
 
 
 class MalformedCallError(Exception):
@@ -76,13 +80,15 @@ class Choices:
 
 
 def caller_hash(secret: str, number: str) -> str | None:
-    """Hash the caller's number; no number is kept, since a phone call gets no reply."""
-    return Sender.of(secret, "phone", number, may_reply=False).address_hash if number else None
+    """Hash the caller's number as a phone number; no number is kept (a call gets no reply)."""
+    if not number:
+        return None
+    return Sender.of(secret, "phone", number, may_reply=False, confirmed=False).address_hash
 
 
 def to_inbound(recording: Recording, choices: Choices) -> Inbound:
     """Turn a recorded voicemail into the channel-neutral `Inbound`, downloaded by a job."""
-    sender = Sender("phone", choices.caller_hash) if choices.caller_hash else None
+    sender = Sender(CALLER, choices.caller_hash) if choices.caller_hash else None
     payload: dict[str, Any] = {"recording_sid": recording.sid, "url": recording.url}
     if recording.duration_seconds is not None:
         payload["duration_seconds"] = recording.duration_seconds

@@ -2,12 +2,13 @@
 
 from flask import Flask
 
-from channels.web import results
-from channels.web.views import blueprint, render_csrf_failure
+from channels.web import contact, results
+from channels.web.blueprint import blueprint
+from channels.web.views import render_csrf_failure
 from intake.csrf import CSRFError
 from intake.plugins import Plugin
 
-__all__ = ["plugin", "results"]
+__all__ = ["contact", "plugin", "results"]
 
 
 def _init_app(app: Flask) -> None:

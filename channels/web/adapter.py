@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from intake.contacts.numbers import NumberRefusedError, mobile_number, refusal
 from intake.i18n import lazy_gettext as _l
 from intake.inbound import Inbound, Sender
 
@@ -50,7 +51,21 @@ def _contact_kind(contact: str) -> str | None:
     return None
 
 
-def validate(data: FormInput, max_length: int) -> dict[str, str]:
+def contact_address(contact: str, regions: Sequence[str]) -> tuple[str, str]:
+    """Return the kind of a typed contact and the address to keep (a number in E.164).
+
+    Raises NumberRefusedError for a number Inspraak may not text (another country, a
+    premium-rate or satellite number …) and ValueError for anything else.
+    """
+    kind = _contact_kind(contact)
+    if kind == "email":
+        return kind, contact
+    if kind == "phone":
+        return kind, mobile_number(contact, regions)
+    raise ValueError("neither an e-mail address nor a phone number")
+
+
+def validate(data: FormInput, max_length: int, regions: Sequence[str]) -> dict[str, str]:
     """Return a message per field that is not right; empty when the form can be stored."""
     errors: dict[str, str] = {}
     if not data.text:
@@ -67,8 +82,13 @@ def validate(data: FormInput, max_length: int) -> dict[str, str]:
         errors["name"] = str(_l("Die naam is te lang."))
     if data.postcode and not POSTCODE.match(data.postcode):
         errors["postcode"] = str(_l("Een postcode heeft vier cijfers, bijvoorbeeld 9000."))
-    if data.contact and _contact_kind(data.contact) is None:
-        errors["contact"] = str(_l("Vul een e-mailadres of een telefoonnummer in."))
+    if data.contact:
+        try:
+            contact_address(data.contact, regions)
+        except NumberRefusedError as refused:
+            errors["contact"] = refusal(refused.problem, regions)
+        except ValueError:
+            errors["contact"] = str(_l("Vul een e-mailadres of een telefoonnummer in."))
     if data.contact and not data.consent:
         errors["consent"] = str(
             _l("Vink dit vakje aan als we u mogen contacteren, of laat het contactveld leeg.")
@@ -77,15 +97,24 @@ def validate(data: FormInput, max_length: int) -> dict[str, str]:
 
 
 def to_inbound(
-    data: FormInput, *, consultation_id: int, language: str, secret: str, kiosk: bool = False
+    data: FormInput,
+    *,
+    consultation_id: int,
+    language: str,
+    secret: str,
+    regions: Sequence[str],
+    kiosk: bool = False,
 ) -> Inbound:
-    """Turn a valid form into the channel-neutral `Inbound`."""
-    kind = _contact_kind(data.contact) if data.contact else None
-    sender = (
-        Sender.of(secret, kind, data.contact, may_reply=True, wants_updates=True)
-        if kind and data.consent
-        else None
-    )
+    """Turn a valid form into the channel-neutral `Inbound`.
+
+    A typed contact is unconfirmed: the core holds it until its owner confirms it.
+    """
+    sender = None
+    if data.contact and data.consent:
+        kind, address = contact_address(data.contact, regions)
+        sender = Sender.of(
+            secret, kind, address, may_reply=True, wants_updates=True, confirmed=False
+        )
     return Inbound(
         channel=CHANNEL,
         language=language,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, g, make_response, render_template
 from werkzeug.wrappers import Response
 
-from channels.web.views import blueprint
+from channels.web.blueprint import blueprint
 from intake import consultations
 from intake.charts import bar_chart
 from intake.i18n import gettext as _

@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
-from sqlalchemy import Connection, select
+from flask import abort, g, make_response, redirect, render_template, request, url_for
+from sqlalchemy import Connection
 from werkzeug.wrappers import Response
 
+from channels.web import contact
 from channels.web.adapter import FormInput, to_inbound, validate
+from channels.web.blueprint import KIOSK_RATE_FACTOR, blueprint
 from channels.web.thanks import thanks_page
 from intake import consultations, ratelimit
+from intake.contacts.numbers import what_we_text
 from intake.csrf import CSRFError
 from intake.i18n import gettext as _
-from intake.models import Consultation, ConsultationStatus, Contribution
+from intake.models import Consultation, ConsultationStatus
 from intake.receive import Receipt, receive
 from intake.references import normalise_reference
 from intake.results import finished
 from intake.web import db_session, runtime
 
-blueprint = Blueprint("web", __name__, template_folder="templates")
 KIOSK_RETURN_SECONDS = 60
-KIOSK_RATE_FACTOR = 6
 
 
 def _consultation(slug: str) -> Consultation:
@@ -48,6 +49,7 @@ def _form_page(
         data=data,
         max_length=settings.max_text_length,
         kiosk=kiosk,
+        numbers=what_we_text(settings.sms_regions),
     ), status
 
 
@@ -96,7 +98,7 @@ def _submit(slug: str, *, kiosk: bool) -> Response | tuple[str, int]:
         data.errors["form"] = _("Uw bericht kon niet worden verstuurd. Laat het laatste veld leeg.")
         return _form_page(consultation, data, 400, kiosk=kiosk)
     settings = runtime().settings
-    data.errors = validate(data, settings.max_text_length)
+    data.errors = validate(data, settings.max_text_length, settings.sms_regions)
     if data.errors:
         return _form_page(consultation, data, 422, kiosk=kiosk)
     address = request.remote_addr or "unknown"
@@ -109,27 +111,40 @@ def _submit(slug: str, *, kiosk: bool) -> Response | tuple[str, int]:
         consultation_id=consultation.id,
         language=g.language,
         secret=settings.secret_key,
+        regions=settings.sms_regions,
         kiosk=kiosk,
     )
+    asker = contact.asker(kiosk=kiosk) if inbound.sender else None
+    link = contact.link_prefix() if inbound.sender else None
 
-    def store(connection: Connection) -> Receipt | None:
+    def store(connection: Connection) -> tuple[Receipt, str | None] | None:
         # The hit counts even when it is one too many: a flood stays limited.
         if not ratelimit.allow(connection, settings.secret_key, scope, address, limit, window):
             return None
-        return receive(connection, inbound)
+        receipt = receive(connection, inbound)
+        if asker is None or link is None:
+            return receipt, None
+        return receipt, contact.after_receiving(connection, receipt, asker, link)
 
-    receipt = runtime().db.write(store)
-    if receipt is None:
+    stored = runtime().db.write(store)
+    if stored is None:
         data.errors["form"] = _(
             "U hebt veel berichten kort na elkaar gestuurd. "
             "Probeer het over enkele minuten opnieuw."
         )
         return _form_page(consultation, data, 429, kiosk=kiosk)
-    return _thanks(consultation, receipt.reference, contact=bool(inbound.sender), kiosk=kiosk)
+    receipt, shown = stored
+    return _thanks(consultation, receipt.reference, contact=shown, kiosk=kiosk)
 
 
 def _thanks(
-    consultation: Consultation, reference: str, *, contact: bool, kiosk: bool, stay: bool = False
+    consultation: Consultation,
+    reference: str,
+    *,
+    contact: str | None,
+    kiosk: bool,
+    stay: bool = False,
+    said: str | None = None,
 ) -> Response:
     page = thanks_page(
         consultation,
@@ -138,6 +153,7 @@ def _thanks(
         kiosk=kiosk,
         stay=stay,
         return_seconds=KIOSK_RETURN_SECONDS,
+        said=said,
     )
     response = make_response(page)
     if kiosk and not stay:
@@ -149,12 +165,38 @@ def _thanks(
 
 
 @blueprint.get("/kiosk/<slug>/thanks/<reference>")
-def kiosk_thanks(slug: str, reference: str) -> Response:
+def kiosk_thanks(slug: str, reference: str) -> Response | tuple[str, int]:
     """Show the kiosk's thank-you page again, without returning to the form by itself."""
     normalised = normalise_reference(reference)
     if normalised is None:
         abort(404)
-    return _thanks(_consultation(slug), normalised, contact=False, kiosk=True, stay=True)
+    consultation = _consultation(slug)
+    looked_up = contact.look_up(normalised, kiosk=True)
+    if looked_up is None:
+        return contact.too_many()
+    return _thanks(consultation, normalised, contact=looked_up.shown, kiosk=True, stay=True)
+
+
+@blueprint.post("/kiosk/<slug>/thanks/<reference>")
+def kiosk_confirm(slug: str, reference: str) -> Response | tuple[str, int]:
+    """Take the code the resident got by SMS, typed at the kiosk."""
+    normalised = normalise_reference(reference)
+    if normalised is None:
+        abort(404)
+    consultation = _consultation(slug)
+    checked = contact.check(normalised, request.form.get("code", ""), kiosk=True)
+    if checked is None:
+        return contact.too_many()
+    done = checked.said == "confirmed"
+    # Confirmed: back to a blank form in a while, as after sending. Not yet: no time limit.
+    return _thanks(
+        consultation,
+        normalised,
+        contact=checked.shown,
+        kiosk=True,
+        stay=not done,
+        said=checked.said,
+    )
 
 
 @blueprint.get("/r")
@@ -164,22 +206,6 @@ def lookup() -> Response:
     if reference is None:
         return redirect(url_for("web.index", lang=g.language, unknown=1) + "#follow")
     return redirect(url_for("web.status", reference=reference, lang=g.language))
-
-
-@blueprint.get("/r/<reference>")
-def status(reference: str) -> str:
-    """Show where a contribution stands, without any personal data."""
-    normalised = normalise_reference(reference)
-    contribution = (
-        db_session().scalar(select(Contribution).where(Contribution.reference == normalised))
-        if normalised
-        else None
-    )
-    if contribution is None:
-        abort(404)
-    consultation = contribution.consultation
-    texts = consultation.text_in(g.language) if consultation else None
-    return render_template("web/status.html", contribution=contribution, texts=texts)
 
 
 def render_csrf_failure(error: CSRFError) -> tuple[str, int]:

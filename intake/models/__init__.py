@@ -2,6 +2,7 @@
 
 from intake.models.base import Base, utcnow
 from intake.models.consultation import Consultation, ConsultationStatus, ConsultationText
+from intake.models.contacts import ContactConfirmation
 from intake.models.contribution import (
     Attachment,
     Contribution,
@@ -36,6 +37,7 @@ __all__ = [
     "Consultation",
     "ConsultationStatus",
     "ConsultationText",
+    "ContactConfirmation",
     "Contribution",
     "ContributionStatus",
     "ContributionLink",

@@ -40,6 +40,10 @@ class Contributor(Base):
     address_hash: Mapped[str] = mapped_column(String(64))
     # Kept only while a reply or an update may still be sent; erased by retention rules.
     address: Mapped[str | None] = mapped_column(String(255))
+    # Whether the address was proven to be theirs: the provider's word for a text or chat,
+    # a code or link for what was typed on a form. Nothing but a confirmation goes to an
+    # address without it.
+    address_confirmed: Mapped[bool] = mapped_column(default=False)
     preferred_language: Mapped[str] = mapped_column(String(8), default="nl")
     wants_updates: Mapped[bool] = mapped_column(default=False)
     opted_out: Mapped[bool] = mapped_column(default=False)

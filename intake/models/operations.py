@@ -64,6 +64,10 @@ class OutboundMessage(Base):
     contribution_id: Mapped[int | None] = mapped_column(
         ForeignKey("contribution.id", ondelete="CASCADE"), index=True
     )
+    # Set, with no contributor, only on the message that asks to confirm a typed address.
+    confirmation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact_confirmation.id", ondelete="CASCADE"), index=True
+    )
     channel: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(8))
     body: Mapped[str] = mapped_column(Text)

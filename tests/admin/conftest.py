@@ -97,6 +97,8 @@ def contribute(runtime: Runtime) -> Callable[..., int]:
                 "phone",
                 phone,
                 may_reply=True,
+                # As a number that texted: the provider vouches for it.
+                confirmed=True,
                 wants_updates=wants_updates,
             )
             if phone

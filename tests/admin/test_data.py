@@ -18,6 +18,7 @@ from intake.models import (
     AuditEvent,
     Base,
     Consultation,
+    ContactConfirmation,
     Contribution,
     Contributor,
     OutboundMessage,
@@ -53,7 +54,10 @@ def test_assisted_entry_goes_through_receive_and_records_who_helped(
         stored = session.scalars(select(Contribution)).one()
         assert (stored.channel, stored.language, stored.text) == ("assisted", "fr", "Plus de bancs")
         assert stored.answers["helper"] == "Bibliotheek Gent" and stored.answers["assisted_by"]
-        assert stored.contributor is not None and stored.contributor.address == "0470 00 00 21"
+        # Typed by staff, so held until the resident reads out the code they got.
+        assert stored.contributor is None
+        held = session.scalars(select(ContactConfirmation)).one()
+        assert (held.address, held.contribution_id) == ("+32470000021", stored.id)
         event = session.scalars(
             select(AuditEvent).where(AuditEvent.action == "contribution.assisted")
         ).one()

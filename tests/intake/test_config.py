@@ -31,6 +31,8 @@ def test_a_secret_is_generated_once_and_reused(tmp_path: Path) -> None:
         ("INSPRAAK_PUBLIC_URL", "inspraak.example.be", "must start with http"),
         ("INSPRAAK_WEB_RATE_LIMIT", "many", "whole number"),
         ("INSPRAAK_WEB_RATE_LIMIT", "0", "at least 1"),
+        ("INSPRAAK_SMS_REGIONS", "BE,Belgium", "two-letter country codes"),
+        ("INSPRAAK_CONFIRMATIONS_PER_DAY", "lots", "whole number"),
         ("INSPRAAK_VOSK_MODEL_NL", "/nonexistent/model", "not a folder"),
         ("TWILIO_ACCOUNT_SID", "AC123", "Set both TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN"),
     ],

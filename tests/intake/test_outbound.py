@@ -15,7 +15,7 @@ from intake.worker import Worker
 
 def _contributor(runtime: Runtime, address: str, **state: bool) -> int:
     with runtime.db.session() as session:
-        sender = Sender.of("s" * 32, "phone", address, may_reply=True)
+        sender = Sender.of("s" * 32, "phone", address, may_reply=True, confirmed=True)
         contributor_id = upsert_contributor(session, sender, "fr")
         contributor = session.get(Contributor, contributor_id)
         assert contributor is not None

@@ -81,8 +81,8 @@ def test_an_unknown_consultation_is_refused(session: Session) -> None:
 def test_senders_are_matched_by_keyed_hash_and_the_address_kept_only_for_replies(
     session: Session,
 ) -> None:
-    anonymous = Sender.of("s" * 32, "phone", "0470 12 34 56", may_reply=False)
-    replyable = Sender.of("s" * 32, "phone", "+32470123456", may_reply=True)
+    anonymous = Sender.of("s" * 32, "phone", "0470 12 34 56", may_reply=False, confirmed=True)
+    replyable = Sender.of("s" * 32, "phone", "+32470123456", may_reply=True, confirmed=True)
     assert anonymous.address_hash == replyable.address_hash
     receive(session, _inbound(session, "a", sender=anonymous))
     session.commit()

@@ -90,3 +90,28 @@ def test_targets_are_large_enough_and_focus_is_visible(site: str, browser: Any) 
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineWidth")
     assert outline == "3px"
     page.close()
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+def test_confirming_a_contact_has_no_axe_violations(site: str, browser: Any, lang: str) -> None:
+    page = browser.new_page(java_script_enabled=True)
+    checked = {}
+    page.goto(f"{site}/c/demo?lang={lang}")
+    page.fill("#text", "Meer bomen")
+    page.fill("#contact", "0470 12 34 56")
+    page.check("#consent")
+    page.click("button[type=submit]")
+    checked["thanks with the code box"] = axe_violations(page)
+    page.fill("#code", "123")
+    page.click("text=" + page.inner_text("form button"))
+    checked["status with a wrong code"] = axe_violations(page)
+    page.goto(f"{site}/confirm/no-such-link?lang={lang}")
+    checked["a link that no longer works"] = axe_violations(page)
+    page.goto(f"{site}/kiosk/demo?lang={lang}")
+    page.fill("#text", "Meer bomen")
+    page.fill("#contact", "0470 12 34 57")
+    page.check("#consent")
+    page.click("button[type=submit]")
+    checked["kiosk thanks with the code box"] = axe_violations(page)
+    assert {path: v for path, v in checked.items() if v} == {}
+    page.close()

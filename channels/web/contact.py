@@ -1,0 +1,280 @@
+"""Confirming a typed contact: the SMS code on the status page or kiosk, the e-mail link.
+
+The status page and every code or link tried count against the network address's limit,
+so references and codes cannot be tried one after another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, g, redirect, render_template, request, url_for
+from sqlalchemy import Connection, bindparam, select
+from werkzeug.exceptions import TooManyRequests
+from werkzeug.wrappers import Response
+
+from channels.web.blueprint import KIOSK_RATE_FACTOR, blueprint
+from intake import ratelimit
+from intake.contacts.confirm import Check, check_code, find_link, follow_link
+from intake.contacts.held import Progress, progress
+from intake.contacts.send import CHANNELS, Asker, Offer, offer
+from intake.i18n import gettext as _
+from intake.models import Contribution
+from intake.prepared import Prepared
+from intake.receive import Receipt
+from intake.references import normalise_reference
+from intake.web import db_session, runtime
+
+# What the pages may say after a step; anything else in `?said=` is ignored.
+SAID = ("confirmed", "wrong", "used_up", "silenced", "sent", "limited")
+_BY_REFERENCE = Prepared(
+    select(Contribution.id).where(Contribution.reference == bindparam("reference"))
+)
+_REFERENCE = Prepared(select(Contribution.reference).where(Contribution.id == bindparam("id")))
+
+
+@dataclass(frozen=True)
+class Looked:
+    """A contribution found by its reference, and what its page says about the contact."""
+
+    contribution_id: int | None
+    shown: str | None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What came of a typed code, and what the page says about the contact afterwards."""
+
+    found: bool
+    said: str | None
+    shown: str | None
+
+
+def asker(*, kiosk: bool) -> Asker:
+    """Return the limit on confirmations asked from this request's network address."""
+    settings = runtime().settings
+    address = request.remote_addr or "unknown"
+    if kiosk:
+        limit = settings.confirmations_per_network * KIOSK_RATE_FACTOR
+        return Asker("kiosk", address, limit)
+    return Asker("network", address, settings.confirmations_per_network)
+
+
+def link_prefix() -> str:
+    """Return the address of the e-mail link's page, to which the link's token is added."""
+    base = runtime().settings.public_url or request.host_url.rstrip("/")
+    return base + url_for("web.confirm_link", token="-").removesuffix("-")
+
+
+def _senders() -> frozenset[str]:
+    return frozenset(runtime().registry.senders)
+
+
+def shown_now(held: Progress | None, senders: frozenset[str]) -> str | None:
+    """Name what a page says about a contribution's typed contact, as it stands."""
+    if held is None:
+        return None
+    if held.confirmed:
+        return "confirmed"
+    if held.address is None:
+        return None
+    phone = held.kind == "phone"
+    if CHANNELS[held.kind] not in senders:
+        return "no_sms" if phone else "no_email"
+    if held.waiting:
+        return "code" if phone else "link"
+    return "ask" if phone else "ask_email"
+
+
+def _shown_after(outcome: Offer, held: Progress) -> str | None:
+    phone = held.kind == "phone"
+    if outcome in (Offer.SENT, Offer.WITHHELD):
+        return "code" if phone else "link"
+    if outcome is Offer.LIMITED:
+        return "limited"
+    if outcome is Offer.NO_SENDER:
+        return "no_sms" if phone else "no_email"
+    if outcome is Offer.CONFIRMED:
+        return "confirmed"
+    return None
+
+
+def after_receiving(
+    connection: Connection, receipt: Receipt, asker: Asker, link: str
+) -> str | None:
+    """Send a new contribution's typed contact its confirmation; say what the page shows."""
+    held = progress(connection, receipt.id)
+    if held is None:
+        return None
+    if not receipt.created or receipt.held_contact_id is None:
+        return shown_now(held, _senders())  # a double click: the first one asked already
+    settings = runtime().settings
+    outcome = offer(
+        connection, held.id, settings, asker=asker, senders=_senders(), link_prefix=link
+    )
+    return _shown_after(outcome, held)
+
+
+def _allowed(connection: Connection, *, kiosk: bool = False) -> bool:
+    settings = runtime().settings
+    return ratelimit.allow(
+        connection,
+        settings.secret_key,
+        "status",
+        request.remote_addr or "unknown",
+        settings.status_rate_limit * (KIOSK_RATE_FACTOR if kiosk else 1),
+        settings.status_rate_window_seconds,
+    )
+
+
+def too_many() -> tuple[str, int]:
+    """Render the friendly page for one who looked up too much too quickly."""
+    message = _(
+        "U hebt kort na elkaar veel codes opgezocht of getypt. "
+        "Wacht enkele minuten en probeer het dan opnieuw."
+    )
+    return render_template("error.html", error=TooManyRequests(), message=message), 429
+
+
+def _found(connection: Connection, reference: str | None) -> int | None:
+    return _BY_REFERENCE.scalar(connection, {"reference": reference}) if reference else None
+
+
+def look_up(reference: str | None, *, kiosk: bool = False) -> Looked | None:
+    """Find a contribution by reference, counted against the limit; None when over it."""
+
+    def work(connection: Connection) -> Looked | None:
+        if not _allowed(connection, kiosk=kiosk):
+            return None
+        found = _found(connection, reference)
+        held = progress(connection, found) if found is not None else None
+        return Looked(found, shown_now(held, _senders()))
+
+    return runtime().db.write(work)
+
+
+def check(reference: str, code: str, *, kiosk: bool = False) -> Checked | None:
+    """Check a code typed for a contribution's contact; None when over the limit."""
+    secret = runtime().settings.secret_key
+
+    def work(connection: Connection) -> Checked | None:
+        if not _allowed(connection, kiosk=kiosk):
+            return None
+        found = _found(connection, reference)
+        held = progress(connection, found) if found is not None else None
+        if found is None or held is None:
+            return Checked(False, None, None)
+        outcome = check_code(connection, held.id, code, secret)
+        return Checked(True, outcome.value, shown_now(progress(connection, found), _senders()))
+
+    return runtime().db.write(work)
+
+
+@blueprint.get("/r/<reference>")
+def status(reference: str) -> str | tuple[str, int]:
+    """Show where a contribution stands, without any personal data."""
+    normalised = normalise_reference(reference)
+    looked = look_up(normalised)
+    if looked is None:
+        return too_many()
+    if looked.contribution_id is None:
+        abort(404)
+    contribution = db_session().get(Contribution, looked.contribution_id)
+    if contribution is None:
+        abort(404)
+    consultation = contribution.consultation
+    said = request.args.get("said")
+    return render_template(
+        "web/status.html",
+        contribution=contribution,
+        texts=consultation.text_in(g.language) if consultation else None,
+        contact=looked.shown,
+        said=said if said in SAID else None,
+    )
+
+
+@blueprint.post("/r/<reference>/confirm")
+def confirm_code(reference: str) -> Response | tuple[str, int]:
+    """Take the code a resident got by SMS; then show the status page again."""
+    normalised = normalise_reference(reference)
+    if normalised is None:
+        abort(404)
+    checked = check(normalised, request.form.get("code", ""))
+    if checked is None:
+        return too_many()
+    if not checked.found:
+        abort(404)
+    return redirect(url_for("web.status", reference=normalised, lang=g.language, said=checked.said))
+
+
+@blueprint.post("/r/<reference>/code")
+def new_code(reference: str) -> Response | tuple[str, int]:
+    """Send a new code or link to a contribution's contact, within the limits."""
+    normalised = normalise_reference(reference)
+    if normalised is None:
+        abort(404)
+    settings = runtime().settings
+    ask, link = asker(kiosk=False), link_prefix()
+
+    def work(connection: Connection) -> tuple[bool, str | None] | None:
+        if not _allowed(connection):
+            return None
+        found = _found(connection, normalised)
+        held = progress(connection, found) if found is not None else None
+        if held is None:
+            return False, None
+        outcome = offer(
+            connection, held.id, settings, asker=ask, senders=_senders(), link_prefix=link
+        )
+        sent = outcome in (Offer.SENT, Offer.WITHHELD)
+        return True, "sent" if sent else "limited" if outcome is Offer.LIMITED else None
+
+    done = runtime().db.write(work)
+    if done is None:
+        return too_many()
+    found, said = done
+    if not found:
+        abort(404)
+    return redirect(url_for("web.status", reference=normalised, lang=g.language, said=said))
+
+
+@blueprint.get("/confirm/<token>")
+def confirm_link(token: str) -> str | tuple[str, int]:
+    """Show the page an e-mailed link opens; only its button confirms (scanners follow links)."""
+    secret = runtime().settings.secret_key
+
+    def work(connection: Connection) -> bool | None:
+        if not _allowed(connection):
+            return None
+        return find_link(connection, token, secret) is not None
+
+    valid = runtime().db.write(work)
+    if valid is None:
+        return too_many()
+    return render_template("web/confirm.html", token=token, valid=valid, said=None)
+
+
+@blueprint.post("/confirm/<token>")
+def confirm_link_post(token: str) -> Response | tuple[str, int]:
+    """Confirm the e-mail address a link was sent to, once; then show the status page."""
+    secret = runtime().settings.secret_key
+
+    def work(connection: Connection) -> tuple[Check, str | None] | None:
+        if not _allowed(connection):
+            return None
+        outcome, contribution_id = follow_link(connection, token, secret)
+        if outcome is not Check.CONFIRMED:
+            return outcome, None
+        return outcome, _REFERENCE.scalar(connection, {"id": contribution_id})
+
+    done = runtime().db.write(work)
+    if done is None:
+        return too_many()
+    outcome, reference = done
+    if reference is not None:
+        return redirect(
+            url_for("web.status", reference=reference, lang=g.language, said="confirmed")
+        )
+    return render_template(
+        "web/confirm.html", token=token, valid=False, said=outcome.value
+    ), 410 if outcome is Check.USED_UP else 409
