@@ -22,6 +22,16 @@ from intake.web import db_session, runtime
 blueprint = Blueprint("web", __name__, template_folder="templates")
 KIOSK_RETURN_SECONDS = 60
 KIOSK_RATE_FACTOR = 6
+KIOSK_ENDPOINTS = frozenset({"web.kiosk_form", "web.kiosk_submit", "web.kiosk_thanks"})
+
+
+@blueprint.after_request
+def _kiosk_forgets(response: Response) -> Response:
+    # A shared tablet: the back button or a reopened tab must not show the last
+    # person's words, name or code, so no kiosk page is kept, not even in memory.
+    if request.endpoint in KIOSK_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _consultation(slug: str) -> Consultation:
