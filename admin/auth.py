@@ -3,36 +3,45 @@
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import abort, g, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
+from admin import sessions
 from intake import i18n
-from intake.models import Role, StaffUser
-from intake.web import db_session
+from intake.models import Role, StaffUser, utcnow
+from intake.web import db_session, runtime
 
-IDLE_SECONDS = 30 * 60
 RANK = {Role.VIEWER: 0, Role.MODERATOR: 1, Role.ADMIN: 2}
 OPEN_ENDPOINTS = {"admin.login", "admin.login_post"}
 View = TypeVar("View", bound=Callable[..., Any])
 
 
-def sign_in(user: StaffUser) -> None:
-    """Start a fresh browser session for `user` (a new CSRF token, no fixation)."""
+def sign_in(user: StaffUser) -> int:
+    """Start a fresh session for `user` on this browser; return its id.
+
+    The browser gets a new session token and a new CSRF token, so nothing it carried
+    before signing in (perhaps planted) is worth anything after.
+    """
     language = session.get("staff_language")
     session.clear()
-    session["staff_id"] = user.id
-    session["staff_seen"] = time.time()
     if language:
         session["staff_language"] = language
+    token, session_id = sessions.start(db_session(), user.id)
+    sessions.remember(token)
+    g.staff_session_id = session_id
+    return session_id
 
 
 def sign_out() -> None:
-    """Forget who is signed in on this browser."""
+    """End this browser's session on the server and forget it here."""
+    session_id = g.get("staff_session_id")
+    if session_id is not None:
+        sessions.end(db_session(), session_id)
     session.clear()
+    sessions.forget()
 
 
 def staff() -> StaffUser:
@@ -71,18 +80,24 @@ def _staff_language() -> None:
 
 
 def guard() -> Response | None:
-    """Send anyone not signed in (or idle too long) to the login page."""
+    """Send anyone without a live session (ended, idle too long, too old) to the login page."""
     _staff_language()
     if request.endpoint in OPEN_ENDPOINTS or request.endpoint is None:
         return None
-    staff_id = session.get("staff_id")
-    seen = float(session.get("staff_seen", 0))
-    user = db_session().get(StaffUser, staff_id) if staff_id else None
-    if user is None or not user.active or time.time() - seen > IDLE_SECONDS:
-        expired = staff_id is not None
-        sign_out()
+    token = sessions.token_of_request()
+    db = runtime().db
+    current = sessions.find(db, token) if token else None
+    now = utcnow()
+    if current is None or not current.user.active or current.ended(now):
+        expired = current is not None and current.ended(now)
+        if current is not None:
+            ended = current.id
+            db.write(lambda connection: sessions.end(connection, ended))
+        if token:
+            sessions.forget()
         target = request.full_path if request.method == "GET" else url_for("admin.queue")
         return redirect(url_for("admin.login", next=target, expired=int(expired) or None))
-    session["staff_seen"] = time.time()
-    g.staff = user
+    sessions.touch(db, current, now)
+    g.staff = current.user
+    g.staff_session_id = current.id
     return None

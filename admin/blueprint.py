@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, g
 from werkzeug.wrappers import Response
 
+from admin import sessions, signin
 from admin.auth import guard, may
 from admin.labels import origin_label, reason_label, role_label
 from intake.labels import channel_label, consultation_state
@@ -22,9 +23,9 @@ blueprint.before_request(guard)
 @blueprint.after_request
 def _private(response: Response) -> Response:
     # Staff pages show residents' words and data: never keep them in a shared cache.
+    # (Framing, sniffing and the content policy are the app factory's, for every page.)
     response.headers.setdefault("Cache-Control", "no-store")
-    response.headers["X-Frame-Options"] = "DENY"
-    return response
+    return signin.write_device_cookie(sessions.write_cookie(response))
 
 
 def local_time(value: Any, pattern: str = "%d/%m/%Y %H:%M") -> str:

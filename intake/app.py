@@ -17,6 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from intake import health, i18n
 from intake.config import Settings
 from intake.csrf import init_csrf
+from intake.headers import protective_headers
 from intake.labels import status_explanation, status_label
 from intake.runtime import Runtime
 from intake.web import close_session
@@ -112,6 +113,8 @@ def create_app(settings: Settings | None = None, runtime_: Runtime | None = None
             app.register_blueprint(blueprint)
         if plugin.init_app is not None:
             plugin.init_app(app)
+    # Last, so the policy sees every blueprint's templates, and this hook runs after theirs.
+    app.after_request(protective_headers(app, rt.settings))
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:

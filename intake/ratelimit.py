@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from datetime import timedelta
 
-from sqlalchemy import bindparam, case
+from sqlalchemy import bindparam, case, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from intake.db import Executor, dialect_name
@@ -36,10 +36,8 @@ def _count_hit(dialect: str) -> Prepared:
     return Prepared(statement)
 
 
-def allow(
-    session: Executor, secret: str, scope: str, address: str, limit: int, window: int
-) -> bool:
-    """Count one hit for `address` in `scope`; False once it exceeds `limit` per window."""
+def hit(session: Executor, secret: str, scope: str, address: str, window: int) -> int:
+    """Count one hit for `address` in `scope`; return the hits in the current window."""
     now = utcnow()
     hits = _count_hit(dialect_name(session)).scalar(
         session,
@@ -49,4 +47,21 @@ def allow(
             "cutoff": now - timedelta(seconds=window),
         },
     )
-    return int(hits) <= limit
+    return int(hits)
+
+
+def allow(
+    session: Executor, secret: str, scope: str, address: str, limit: int, window: int
+) -> bool:
+    """Count one hit for `address` in `scope`; False once it exceeds `limit` per window."""
+    return hit(session, secret, scope, address, window) <= limit
+
+
+def refund(session: Executor, secret: str, scope: str, address: str) -> None:
+    """Take back one hit for `address` in `scope` (what turned out well need not count)."""
+    key = keyed_hash(secret, f"rate:{scope}", address)
+    session.execute(
+        update(_table)
+        .where(_table.c.key_hash == key, _table.c.hits > 0)
+        .values(hits=_table.c.hits - 1)
+    )

@@ -1,15 +1,17 @@
-"""Staff accounts: create them and check their passwords (argon2)."""
+"""Staff accounts: create and change them, check their passwords (argon2)."""
 
 from __future__ import annotations
 
+import functools
 import re
+import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from intake.models import AuditEvent, Role, StaffUser
+from intake.models import AuditEvent, Role, StaffSession, StaffUser
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 12
@@ -27,8 +29,7 @@ def create_user(session: Session, email: str, role: str, password: str) -> Staff
         raise StaffError("that is not an e-mail address")
     if role not in set(Role):
         raise StaffError("role must be admin, moderator or viewer")
-    if len(password) < MIN_PASSWORD:
-        raise StaffError(f"the password must be at least {MIN_PASSWORD} characters long")
+    _check_length(password)
     if session.scalar(select(StaffUser.id).where(StaffUser.email == email)):
         raise StaffError("a staff account with that e-mail address exists")
     user = StaffUser(email=email, role=role, password_hash=_hasher.hash(password))
@@ -45,9 +46,70 @@ def create_user(session: Session, email: str, role: str, password: str) -> Staff
     return user
 
 
+def _check_length(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise StaffError(f"the password must be at least {MIN_PASSWORD} characters long")
+
+
 def check_password(user: StaffUser, password: str) -> bool:
     """Tell whether `password` is the user's (constant-time, via argon2)."""
+    return _verify(user.password_hash, password)
+
+
+@functools.cache
+def _stand_in_hash() -> str:
+    # A hash of nobody's password, made with the same parameters as the real ones.
+    return _hasher.hash(secrets.token_urlsafe(24))
+
+
+def check_sign_in(user: StaffUser | None, password: str) -> bool:
+    """Tell whether `password` opens `user`'s account, spending argon2's time either way.
+
+    An unknown address is checked against a stand-in hash, so how long the answer takes
+    does not tell which addresses have an account; a switched-off account likewise.
+    """
+    if user is None:
+        _verify(_stand_in_hash(), password)
+        return False
+    matches = _verify(user.password_hash, password)
+    return matches and user.active
+
+
+def _verify(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(user.password_hash, password)
+        return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def refresh_hash(user: StaffUser, password: str) -> None:
+    """Hash a just-verified password again when the hasher's parameters have grown."""
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+
+
+def end_sessions(session: Session, user_id: int, keep: int | None = None) -> int:
+    """End every signed-in session of an account (but `keep`); return how many ended."""
+    statement = delete(StaffSession).where(StaffSession.staff_user_id == user_id)
+    if keep is not None:
+        statement = statement.where(StaffSession.id != keep)
+    return session.execute(statement).rowcount or 0
+
+
+def set_password(session: Session, user: StaffUser, password: str) -> int:
+    """Give `user` a new password and end all their sessions; return how many ended."""
+    _check_length(password)
+    user.password_hash = _hasher.hash(password)
+    session.flush()
+    return end_sessions(session, user.id)
+
+
+def change_access(session: Session, user: StaffUser, role: str, active: bool) -> int:
+    """Change a role or switch an account on or off; a change ends all their sessions."""
+    if role not in set(Role):
+        raise StaffError("role must be admin, moderator or viewer")
+    if role == user.role and active == user.active:
+        return 0
+    user.role, user.active = role, active
+    session.flush()
+    return end_sessions(session, user.id)

@@ -1,6 +1,7 @@
 """The staff area's pages; importing this package registers them on the blueprint."""
 
 from admin.views import (
+    account,
     assisted,
     audit,
     consultations,
@@ -21,6 +22,7 @@ from admin.views import (
 )
 
 __all__ = [
+    "account",
     "assisted",
     "audit",
     "consultations",

@@ -1,4 +1,4 @@
-"""Sign in and out: argon2 passwords, a rate limit per address and per account."""
+"""Sign in and out: argon2 passwords, one answer for every failure, throttled guessing."""
 
 from __future__ import annotations
 
@@ -8,18 +8,15 @@ from flask import g, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from admin import signin
 from admin.audit import record
 from admin.auth import sign_in, sign_out
 from admin.blueprint import blueprint
-from intake import ratelimit
+from intake.hashing import keyed_hash
 from intake.i18n import gettext as _
 from intake.models import StaffUser, utcnow
-from intake.staff import check_password
+from intake.staff import check_sign_in, refresh_hash
 from intake.web import db_session, runtime
-
-ATTEMPTS_PER_ADDRESS = 20
-ATTEMPTS_PER_ACCOUNT = 5
-WINDOW_SECONDS = 15 * 60
 
 
 def _safe_next(target: str | None) -> str:
@@ -36,38 +33,77 @@ def login() -> str:
     return render_template("admin/login.html", expired=expired, email="", error=None)
 
 
+def _refused(email: str) -> tuple[str, int]:
+    # One answer for a wrong password, an unknown or switched-off account and a pause:
+    # none of them may tell a guesser more than another.
+    error = _(
+        "Aanmelden lukte niet. Kijk uw e-mailadres en wachtwoord na. Lukt het na enkele "
+        "pogingen nog niet, wacht dan een kwartier of vraag een beheerder om een nieuw "
+        "wachtwoord."
+    )
+    return render_template("admin/login.html", email=email, error=error, expired=False), 401
+
+
+def _audit_refusal(user: StaffUser | None, reason: str, attempt: signin.Attempt) -> None:
+    # Never the typed address or password: a password typed into the wrong field would
+    # end up in the log. The network only as a keyed hash, to see attempts that belong
+    # together.
+    session = db_session()
+    record(
+        session,
+        "staff.login.refused",
+        "staff_user" if user else None,
+        user.id if user else None,
+        reason=reason,
+        known_browser=attempt.device is not None,
+        network=keyed_hash(runtime().settings.secret_key, "network", attempt.network)[:12],
+    )
+    session.commit()
+
+
 @blueprint.post("/login")
 def login_post() -> Response | tuple[str, int]:
-    """Check the password; the same message for every failure, a pause after many."""
+    """Check the password; the same answer for every failure, guessing slowed down."""
     email = request.form.get("email", "").strip().lower()
     password = request.form.get("password", "")
-    session = db_session()
-    settings = runtime().settings
-    address = request.remote_addr or "unknown"
-    allowed = ratelimit.allow(
-        session, settings.secret_key, "login-address", address, ATTEMPTS_PER_ADDRESS, WINDOW_SECONDS
-    ) & ratelimit.allow(
-        session, settings.secret_key, "login-account", email, ATTEMPTS_PER_ACCOUNT, WINDOW_SECONDS
+    db = runtime().db
+    secret = runtime().settings.secret_key
+    with db.session(write=False) as reading:
+        user = reading.scalar(select(StaffUser).where(StaffUser.email == email))
+    attempt = signin.Attempt(
+        signin.network(request.remote_addr), email, signin.device_of_request(secret, user)
     )
-    if not allowed:
-        session.commit()
-        error = _("Te veel pogingen. Wacht een kwartier en probeer het dan opnieuw.")
-        return render_template("admin/login.html", email=email, error=error, expired=False), 429
-    user = session.scalar(select(StaffUser).where(StaffUser.email == email))
-    if user is None or not user.active or not check_password(user, password):
-        session.commit()
-        error = _("Dit e-mailadres en wachtwoord passen niet bij elkaar.")
-        return render_template("admin/login.html", email=email, error=error, expired=False), 401
+    # Counted in a transaction of its own, before the slow password check, so parallel
+    # guesses cannot slip past the count, and no write waits for argon2.
+    verdict = db.write(lambda connection: signin.admit(connection, secret, attempt))
+    if not verdict.allowed:
+        if verdict.first_refusal:
+            _audit_refusal(user, "paused", attempt)
+        return _refused(email)
+    # Always through argon2, also for an unknown address: see check_sign_in.
+    opened = check_sign_in(user, password)
+    if not opened or user is None:
+        _audit_refusal(user, "password", attempt)
+        return _refused(email)
+    session = db_session()
+    user = session.get(StaffUser, user.id)
+    assert user is not None
+    refresh_hash(user, password)
     user.last_login_at = utcnow()
+    signin.take_back(session, secret, verdict)
     sign_in(user)
     g.staff = user
-    record(session, "staff.login", "staff_user", user.id)
+    record(session, "staff.login", "staff_user", user.id, known_browser=attempt.device is not None)
     session.commit()
+    signin.remember_device(secret, user.id)
     return redirect(_safe_next(request.args.get("next")))
 
 
 @blueprint.post("/logout")
 def logout() -> Response:
-    """Sign out and return to the sign-in form."""
+    """End this browser's session and return to the sign-in form."""
+    session = db_session()
+    record(session, "staff.logout", "staff_user", g.staff.id)
     sign_out()
+    session.commit()
     return redirect(url_for("admin.login"))

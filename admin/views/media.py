@@ -43,5 +43,7 @@ def media(attachment_id: int) -> Response:
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     # Residents chose these bytes: never let them run as a page in the staff area.
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; frame-ancestors 'none'"
+    )
     return response

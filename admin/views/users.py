@@ -1,4 +1,4 @@
-"""Staff accounts: list, create, change role, switch off."""
+"""Staff accounts: list, create, change role, switch off, set a new password."""
 
 from __future__ import annotations
 
@@ -17,7 +17,21 @@ from intake.web import db_session
 
 def _page(error: str | None = None, code: int = 200) -> tuple[str, int]:
     users = db_session().scalars(select(StaffUser).order_by(StaffUser.email)).all()
-    return render_template("admin/users.html", users=users, roles=list(Role), error=error), code
+    return render_template(
+        "admin/users.html",
+        users=users,
+        roles=list(Role),
+        error=error,
+        min_length=accounts.MIN_PASSWORD,
+    ), code
+
+
+def _colleague(user_id: int) -> StaffUser:
+    # One's own account changes under "My account", never here: no admin locks themselves out.
+    user = db_session().get(StaffUser, user_id)
+    if user is None or user.id == staff().id:
+        abort(404 if user is None else 403)
+    return user
 
 
 @blueprint.get("/users")
@@ -48,15 +62,52 @@ def user_create() -> Response | tuple[str, int]:
 @blueprint.post("/users/<int:user_id>")
 @requires(Role.ADMIN)
 def user_update(user_id: int) -> Response:
-    """Change a colleague's role, or switch their account on or off."""
+    """Change a colleague's role, or switch their account on or off; either signs them out."""
     session = db_session()
-    user = session.get(StaffUser, user_id)
-    if user is None or user.id == staff().id:
-        abort(404 if user is None else 403)
+    user = _colleague(user_id)
     role = request.form.get("role", user.role)
-    if role in set(Role):
-        user.role = role
-    user.active = request.form.get("active") == "1"
-    record(session, "user.update", "staff_user", user.id, role=user.role, active=user.active)
+    if role not in set(Role):
+        role = user.role
+    before = (user.role, user.active)
+    ended = accounts.change_access(session, user, role, request.form.get("active") == "1")
+    record(
+        session,
+        "user.update",
+        "staff_user",
+        user.id,
+        role=user.role,
+        active=user.active,
+        was={"role": before[0], "active": before[1]},
+        sessions_ended=ended,
+    )
     session.commit()
-    return redirect(url_for("admin.users"))
+    return redirect(url_for("admin.users", saved=user.id))
+
+
+@blueprint.post("/users/<int:user_id>/password")
+@requires(Role.ADMIN)
+def user_password(user_id: int) -> Response | tuple[str, int]:
+    """Give a colleague a new password (they forgot theirs); it signs them out everywhere."""
+    session = db_session()
+    user = _colleague(user_id)
+    try:
+        ended = accounts.set_password(session, user, request.form.get("password", ""))
+    except accounts.StaffError:
+        session.rollback()
+        message = _("Kies een wachtwoord van minstens %(n)d tekens.", n=accounts.MIN_PASSWORD)
+        return _page(message, 422)
+    record(session, "user.password.reset", "staff_user", user.id, sessions_ended=ended)
+    session.commit()
+    return redirect(url_for("admin.users", reset=user.id))
+
+
+@blueprint.post("/users/<int:user_id>/sessions/end")
+@requires(Role.ADMIN)
+def user_end_sessions(user_id: int) -> Response:
+    """Sign a colleague out everywhere (a lost laptop, a shared computer left signed in)."""
+    session = db_session()
+    user = _colleague(user_id)
+    ended = accounts.end_sessions(session, user.id)
+    record(session, "user.sessions.end", "staff_user", user.id, sessions_ended=ended)
+    session.commit()
+    return redirect(url_for("admin.users", ended=user.id))

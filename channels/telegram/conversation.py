@@ -22,7 +22,7 @@ from channels.telegram import adapter, texts
 from channels.telegram.adapter import CHANNEL, Choice, Command, Content, Edited, Event, Membership
 from channels.telegram.api import Buttons
 from channels.telegram.kinds import PROMPT_JOB
-from intake import consultations
+from intake import consultations, ratelimit
 from intake.db import insert
 from intake.hashing import keyed_hash
 from intake.i18n import LANGUAGES, supported, using_language
@@ -41,6 +41,8 @@ from intake.runtime import Runtime
 
 STATE_DAYS = 90
 SEEN_UPDATES = 32
+# Enough to follow one's own contributions; too few to try references one after another.
+STATUS_PER_HOUR = 10
 
 
 @dataclass(frozen=True)
@@ -236,12 +238,25 @@ class Turn:
         self._say(texts.question(consultation, self.language, lead))
 
     def _status(self, typed: str) -> None:
+        asked = ratelimit.hit(
+            self.session, self.settings.secret_key, "telegram-status", self.key, 3600
+        )
+        if asked > STATUS_PER_HOUR:
+            # Said once; after that silence, so a flood of questions is no flood of answers.
+            if asked == STATUS_PER_HOUR + 1:
+                self._say(texts.status_paused())
+            return
         reference = normalise_reference(typed)
         if reference is None:
             self._say(texts.status_usage())
             return
+        # Only the asker's own: someone else's contribution gets the same answer as one
+        # that does not exist, so a reference tells a stranger nothing.
         found = self.session.scalar(
-            select(Contribution.status).where(Contribution.reference == reference)
+            select(Contribution.status).where(
+                Contribution.reference == reference,
+                Contribution.contributor_id == self.contributor.id,
+            )
         )
         self._say(texts.status(reference, found) if found else texts.status_unknown(reference))
 

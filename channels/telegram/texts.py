@@ -69,11 +69,19 @@ def status(reference: str, state: str) -> str:
 
 
 def status_unknown(reference: str) -> str:
-    """Say that no contribution has this reference."""
+    """Say that this resident sent no contribution with this reference (or none exists)."""
     return _(
-        "We vinden geen bijdrage met referentie %(reference)s. "
+        "We vinden geen bijdrage met referentie %(reference)s die u hier stuurde. "
         "Kijk de referentie na en probeer het opnieuw.",
         reference=reference,
+    )
+
+
+def status_paused() -> str:
+    """Say that the bot answers no more status questions for a while."""
+    return _(
+        "U vroeg de laatste tijd vaak naar de stand. Probeer het over een uur opnieuw; "
+        "tot dan antwoorden we niet op /status."
     )
 
 

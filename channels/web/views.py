@@ -25,6 +25,15 @@ from intake.web import db_session, runtime
 KIOSK_RETURN_SECONDS = 60
 
 
+@blueprint.after_request
+def _kiosk_forgets(response: Response) -> Response:
+    # A shared tablet: the back button or a reopened tab must not show the last
+    # person's words, name or code, so no kiosk page is kept, not even in memory.
+    if (request.endpoint or "").startswith("web.kiosk_"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _consultation(slug: str) -> Consultation:
     # A reading session of its own: a POST's writing session must not begin (and take
     # SQLite's write lock) before the view holds its turn to write.

@@ -28,7 +28,7 @@ from intake.models.results import (
     ThemeStatus,
 )
 from intake.models.review import ContributionTag, ReviewNote, ReviewState, Tag, TextRevision
-from intake.models.staff import AuditEvent, Role, StaffUser
+from intake.models.staff import AuditEvent, Role, StaffSession, StaffUser
 
 __all__ = [
     "Attachment",
@@ -54,6 +54,7 @@ __all__ = [
     "ReviewNote",
     "ReviewState",
     "Role",
+    "StaffSession",
     "StaffUser",
     "Tag",
     "TextOrigin",

@@ -32,6 +32,21 @@ class StaffUser(Base):
     last_login_at: Mapped[datetime | None]
 
 
+class StaffSession(Base):
+    """A signed-in browser: its cookie holds a random token, this row only the token's hash."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class AuditEvent(Base):
     """Who did what to which record, and when; never the personal data itself."""
 

@@ -106,7 +106,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Any:
         "--password-stdin",
         stdin=PASSWORD + "\n",
     )
-    # A second account: sign-in pauses after five sign-ins per account in 15 minutes.
+    # A second account, a moderator, who writes decisions and marks quotes.
     inspraak(
         data_dir,
         "user",
