@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -11,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from intake import spreadsheet
 from intake.models import Consultation, Contribution
 
 FIELDS = (
@@ -86,21 +85,24 @@ def to_json(records: Iterator[dict[str, Any]]) -> str:
     return json.dumps(list(records), ensure_ascii=False, indent=2) + "\n"
 
 
-def to_csv(records: Iterator[dict[str, Any]], *, personal: bool) -> str:
-    """Render records as CSV; nested values as JSON, formulas defused for spreadsheets."""
-    out = io.StringIO()
+def to_csv(
+    records: Iterator[dict[str, Any]],
+    *,
+    personal: bool,
+    separator: str = spreadsheet.DEFAULT_SEPARATOR,
+) -> str:
+    """Render records as spreadsheet-safe CSV; nested values as JSON."""
     columns = FIELDS + (PERSONAL_FIELDS if personal else ())
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    for record in records:
-        flat = {}
-        for key in columns:
-            value = record.get(key)
-            if isinstance(value, dict | list):
-                value = json.dumps(value, ensure_ascii=False)
-            if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-                # Spreadsheets run cells that start like formulas; residents' text must not.
-                value = "'" + value
-            flat[key] = value
-        writer.writerow(flat)
-    return out.getvalue()
+
+    def lines() -> Iterator[list[Any]]:
+        yield list(columns)
+        for record in records:
+            yield [_flat(record.get(key)) for key in columns]
+
+    return spreadsheet.write(lines(), separator)
+
+
+def _flat(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
