@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from intake import spreadsheet
 from intake.models import Consultation, Contribution
+from intake.personal import is_personal_evidence, without_personal
 
 FIELDS = (
     "reference",
@@ -28,7 +29,7 @@ FIELDS = (
     "answers",
     "attachments",
 )
-PERSONAL_FIELDS = ("author_name", "contact")
+PERSONAL_COLUMNS = ("author_name", "contact")
 
 
 def record(contribution: Contribution, slug: str, personal: bool) -> dict[str, Any]:
@@ -46,7 +47,7 @@ def record(contribution: Contribution, slug: str, personal: bool) -> dict[str, A
         "needs_person": contribution.needs_person,
         "needs_person_reason": contribution.needs_person_reason,
         "postcode": contribution.postcode,
-        "answers": contribution.answers,
+        "answers": contribution.answers if personal else without_personal(contribution.answers),
         "attachments": [
             {
                 "kind": a.kind,
@@ -57,6 +58,7 @@ def record(contribution: Contribution, slug: str, personal: bool) -> dict[str, A
                 "pages": a.pages,
             }
             for a in contribution.attachments
+            if personal or not is_personal_evidence(a.details)
         ],
     }
     if personal:
@@ -92,7 +94,7 @@ def to_csv(
     separator: str = spreadsheet.DEFAULT_SEPARATOR,
 ) -> str:
     """Render records as spreadsheet-safe CSV; nested values as JSON."""
-    columns = FIELDS + (PERSONAL_FIELDS if personal else ())
+    columns = FIELDS + (PERSONAL_COLUMNS if personal else ())
 
     def lines() -> Iterator[list[Any]]:
         yield list(columns)
