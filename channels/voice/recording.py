@@ -13,6 +13,7 @@ from twilio.base.exceptions import TwilioRestException
 
 from channels.sms.rest import download_media, twilio_client
 from channels.voice.adapter import DELETE_JOB, TRANSCRIBE_JOB
+from intake import erased
 from intake.fetch import MediaFetchError, MediaRefusedError
 from intake.jobs import enqueue
 from intake.models import Attachment, Contribution
@@ -52,8 +53,10 @@ def fetch_recording(session: Session, payload: Mapping[str, Any], ctx: JobContex
             raise
         _missing(session, payload, sid, UNAVAILABLE, str(error))
         return
-    contribution = session.get(Contribution, payload["contribution_id"])
+    # Locked until the commit: an erasure now waits for this job, or has already happened.
+    contribution = erased.still_there(session, int(payload["contribution_id"]))
     if contribution is None or _already_kept(session, contribution.id, sid):
+        erased.discard(session, ctx.runtime.media, [fetched.sha256])
         return
     duration = payload.get("duration_seconds")
     attachment = Attachment(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from channels.paper.importer import IMPORT_JOB
 from intake.models import Consultation, Contribution, Job, JobStatus
+from intake.storage import MediaNotFoundError
 from tests.channels.paper.conftest import HANDWRITTEN, TYPED, Desk, lab
 
 # Lowest character accuracy accepted, by what wrote the text (as in the reader's own tests).
@@ -121,8 +122,11 @@ def test_every_field_keeps_its_crop_beside_the_original_and_archive(
         kinds = [a.kind for a in dutch.attachments]
         assert kinds.count("original") == kinds.count("archive") == kinds.count("scan") == 1
         original = next(a for a in dutch.attachments if a.kind == "original")
-        assert original.sha256 == hashlib.sha256(scans["batch"].read_bytes()).hexdigest()
-        assert (original.media_type, original.pages) == ("application/pdf", 4)
+        # The batch holds three residents' forms: this one keeps only its own page.
+        assert (original.media_type, original.pages) == ("application/pdf", 1)
+        assert original.details["pages_of_file"] == [1]
+        with media.open(original.sha256) as handle, pikepdf.open(io.BytesIO(handle.read())) as pdf:
+            assert len(pdf.pages) == 1
         crops = {a.details["field"]: a for a in dutch.attachments if a.kind == "crop"}
         assert set(crops) == set(dutch.answers["fields"]) >= {"answer", "name", "consent"}
         for name, crop in crops.items():
@@ -133,6 +137,20 @@ def test_every_field_keeps_its_crop_beside_the_original_and_archive(
         archive = next(a for a in dutch.attachments if a.kind == "archive")
         with media.open(archive.sha256) as handle:
             assert handle.read(5) == b"%PDF-"
+        with media.open(archive.sha256) as handle, pikepdf.open(io.BytesIO(handle.read())) as pdf:
+            assert len(pdf.pages) == 1
+
+
+def test_the_whole_batch_leaves_the_store_once_each_form_owns_its_pages(
+    desk: Desk, scans: dict[str, Path], imported: subprocess.CompletedProcess[str]
+) -> None:
+    whole = hashlib.sha256(scans["batch"].read_bytes()).hexdigest()
+    with pytest.raises(MediaNotFoundError):
+        desk.runtime.media.size(whole)
+    with desk.runtime.db.session(write=False) as session:
+        _dutch, french, _letter = _batch(session, scans)
+        original = next(a for a in french.attachments if a.kind == "original")
+        assert (original.pages, original.details["pages_of_file"]) == (2, [2, 3])
 
 
 def test_bad_files_make_no_contribution_and_dead_jobs_with_reasons(
