@@ -125,6 +125,6 @@ def pdf_images(data: bytes) -> list[bytes]:
     found = []
     with pikepdf.open(io.BytesIO(data)) as pdf:
         for page in pdf.pages:
-            for _name, image in page.images.items():
+            for _name, image in page.get_images().items():
                 found.append(bytes(image.read_raw_bytes()))
     return found
