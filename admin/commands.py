@@ -54,7 +54,11 @@ def erase(state: State, reference: str, reason: str) -> None:
     with state.runtime.db.session() as session:
         try:
             contribution_id, erasure = privacy.erase_contribution(
-                session, reference, secret=state.runtime.settings.secret_key, reason=reason
+                session,
+                reference,
+                secret=state.runtime.settings.secret_key,
+                reason=reason,
+                keep_jobs=state.runtime.registry.after_erasure,
             )
         except privacy.ErasureError as error:
             click.echo(f"error: {error}", err=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,6 +17,7 @@ from intake.models import (
     Contribution,
     Contributor,
     ConversationState,
+    Job,
     utcnow,
 )
 from intake.personal import is_personal_evidence, only_personal, without_personal
@@ -71,13 +72,18 @@ def _unused_keys(session: Session, keys: Iterable[str]) -> tuple[str, ...]:
 
 
 def erase_contributions(
-    session: Session, contribution_ids: Sequence[int], *, secret: str | None = None
+    session: Session,
+    contribution_ids: Sequence[int],
+    *,
+    secret: str | None = None,
+    keep_jobs: Collection[str] = (),
 ) -> Erasure:
     """Delete contributions and everything derived from them (the database cascades to
     jobs, messages, notes, tags, text history, theme and contribution links).
 
     With `secret`, their channel messages are remembered as erased, so that importing the
-    same scan again does not bring them back.
+    same scan again does not bring them back. Jobs of the kinds in `keep_jobs` (clean-ups
+    at a provider, see `Plugin.after_erasure`) are kept, no longer tied to the contribution.
     """
     if not contribution_ids:
         return Erasure(0, ())
@@ -94,6 +100,13 @@ def erase_contributions(
     if secret is not None:
         for contribution in found:
             erased.remember(session, secret, contribution.channel, contribution.channel_message_id)
+    if keep_jobs:
+        session.execute(
+            update(Job)
+            .where(Job.contribution_id.in_(ids), Job.kind.in_(sorted(keep_jobs)))
+            .values(contribution_id=None)
+            .execution_options(synchronize_session=False)
+        )
     session.execute(
         delete(Attachment).where(Attachment.contribution_id.in_(ids)),
         execution_options={"synchronize_session": False},
@@ -109,7 +122,12 @@ def erase_contributions(
 
 
 def erase_contribution(
-    session: Session, reference: str, *, secret: str, reason: str
+    session: Session,
+    reference: str,
+    *,
+    secret: str,
+    reason: str,
+    keep_jobs: Collection[str] = (),
 ) -> tuple[int, Erasure]:
     """Erase one contribution, found by its reference, for a reason staff give.
 
@@ -128,11 +146,16 @@ def erase_contribution(
     )
     if contribution_id is None:
         raise ErasureError(f"no contribution {reference.strip()!r}")
-    return contribution_id, erase_contributions(session, [contribution_id], secret=secret)
+    erasure = erase_contributions(session, [contribution_id], secret=secret, keep_jobs=keep_jobs)
+    return contribution_id, erasure
 
 
 def erase_contributor(
-    session: Session, contributor_id: int, *, secret: str | None = None
+    session: Session,
+    contributor_id: int,
+    *,
+    secret: str | None = None,
+    keep_jobs: Collection[str] = (),
 ) -> Erasure:
     """Erase a resident: every contribution, original, message, dialogue and their contact."""
     contributor = session.get(Contributor, contributor_id)
@@ -142,7 +165,7 @@ def erase_contributor(
         select(Contribution.id).where(Contribution.contributor_id == contributor_id)
     ).all()
     address_hash = contributor.address_hash
-    erasure = erase_contributions(session, ids, secret=secret)
+    erasure = erase_contributions(session, ids, secret=secret, keep_jobs=keep_jobs)
     session.execute(delete(ConversationState).where(ConversationState.key_hash == address_hash))
     session.execute(delete(Contributor).where(Contributor.id == contributor_id))
     session.expire_all()

@@ -31,7 +31,11 @@ def erase_contribution(contribution_id: int) -> Response | tuple[str, int]:
     reference = contribution.reference
     try:
         found, erasure = privacy.erase_contribution(
-            session, reference, secret=runtime().settings.secret_key, reason=reason
+            session,
+            reference,
+            secret=runtime().settings.secret_key,
+            reason=reason,
+            keep_jobs=runtime().registry.after_erasure,
         )
     except privacy.ErasureError as error:
         session.rollback()

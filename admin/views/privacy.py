@@ -102,7 +102,10 @@ def privacy_erase(contributor_id: int) -> tuple[str, int]:
             error=error,
         ), 422
     erasure = privacy.erase_contributor(
-        session, contributor_id, secret=runtime().settings.secret_key
+        session,
+        contributor_id,
+        secret=runtime().settings.secret_key,
+        keep_jobs=runtime().registry.after_erasure,
     )
     record(
         session,

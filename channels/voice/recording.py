@@ -40,6 +40,10 @@ def fetch_recording(session: Session, payload: Mapping[str, Any], ctx: JobContex
     # Checked in a read-only session: the job's own would hold SQLite's write lock during
     # the download, and every webhook would wait for it.
     with ctx.runtime.db.session(write=False) as reading:
+        if reading.get(Contribution, int(payload["contribution_id"])) is None:
+            # Erased before the recording came home: Twilio's copy must go too.
+            _delete_at_twilio(ctx, sid)
+            return
         if _already_kept(reading, int(payload["contribution_id"]), sid):
             return
     url = recording_file_url(str(payload["url"]))
@@ -57,6 +61,8 @@ def fetch_recording(session: Session, payload: Mapping[str, Any], ctx: JobContex
     contribution = erased.still_there(session, int(payload["contribution_id"]))
     if contribution is None or _already_kept(session, contribution.id, sid):
         erased.discard(session, ctx.runtime.media, [fetched.sha256])
+        if contribution is None:
+            _delete_at_twilio(ctx, sid)
         return
     duration = payload.get("duration_seconds")
     attachment = Attachment(
@@ -91,7 +97,10 @@ def fetch_recording(session: Session, payload: Mapping[str, Any], ctx: JobContex
 
 def delete_recording(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
     """Delete a recording at Twilio; one already gone counts as deleted."""
-    sid = str(payload["recording_sid"])
+    _delete_at_twilio(ctx, str(payload["recording_sid"]))
+
+
+def _delete_at_twilio(ctx: JobContext, sid: str) -> None:
     with twilio_client(ctx.runtime.settings) as client:
         try:
             client.recordings(sid).delete()
