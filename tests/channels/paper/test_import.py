@@ -162,3 +162,49 @@ def test_bad_files_make_no_contribution_and_dead_jobs_with_reasons(
         assert set(BAD) <= set(dead)
         for name, reason in BAD.items():
             assert f": {reason}:" in (dead[name].last_error or "")
+
+
+def test_files_imported_whole_before_are_cut_into_their_forms_pages(
+    desk: Desk, scans: dict[str, Path], imported: subprocess.CompletedProcess[str]
+) -> None:
+    media = desk.runtime.media
+    # Make the batch look as an older version stored it: one whole file behind every form.
+    whole, _size = media.put_bytes(scans["batch"].read_bytes())
+    with desk.runtime.db.session() as session:
+        forms = _batch(session, scans)
+        joined, parts = pikepdf.new(), []
+        for form in forms:
+            archive = next(a for a in form.attachments if a.kind == "archive")
+            with media.open(archive.sha256 or "") as handle:
+                parts.append(pikepdf.open(io.BytesIO(handle.read())))
+            joined.pages.extend(parts[-1].pages)
+        out = io.BytesIO()
+        joined.save(out)
+        for part in [joined, *parts]:
+            part.close()
+        whole_archive, _size = media.put_bytes(out.getvalue())
+        for form in forms:
+            for attachment in form.attachments:
+                if attachment.kind in ("original", "archive"):
+                    attachment.sha256 = whole if attachment.kind == "original" else whole_archive
+                    attachment.pages = 4
+                    attachment.details = {"name": "batch.pdf"}
+        session.commit()
+
+    result = desk.cli("scans", "split")
+    assert "2 shared files cut" in result.stdout
+
+    for key in (whole, whole_archive):
+        with pytest.raises(MediaNotFoundError):
+            media.size(key)
+    with desk.runtime.db.session(write=False) as session:
+        for form, pages in zip(_batch(session, scans), ([1], [2, 3], [4]), strict=True):
+            for attachment in form.attachments:
+                if attachment.kind not in ("original", "archive"):
+                    continue
+                assert attachment.details["pages_of_file"] == pages
+                with media.open(attachment.sha256 or "") as handle:
+                    data = handle.read()
+                with pikepdf.open(io.BytesIO(data)) as pdf:
+                    assert len(pdf.pages) == len(pages) == attachment.pages
+    assert "0 shared files" in desk.cli("scans", "split").stdout
