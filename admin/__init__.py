@@ -2,7 +2,7 @@
 
 from admin import views
 from admin.blueprint import blueprint
-from admin.commands import purge
+from admin.commands import erase, purge
 from admin.replies import UPDATE_JOB, update_job
 from intake.analysis.jobs import THEMES_JOB, compute_themes_job
 from intake.plugins import Plugin
@@ -13,5 +13,5 @@ plugin = Plugin(
     name="admin",
     blueprints=[blueprint],
     job_handlers={UPDATE_JOB: update_job, THEMES_JOB: compute_themes_job},
-    commands=[purge],
+    commands=[purge, erase],
 )

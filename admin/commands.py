@@ -1,12 +1,15 @@
-"""`inspraak purge`: apply the retention rules (run it daily from cron or a timer)."""
+"""`inspraak purge` applies the retention rules; `inspraak erase` erases one contribution."""
 
 from __future__ import annotations
+
+import sys
 
 import click
 
 from intake import privacy
 from intake.cli.state import State, pass_state
 from intake.models import AuditEvent
+from intake.references import normalise_reference
 
 
 @click.command()
@@ -28,6 +31,7 @@ def purge(state: State, contact_days: int) -> None:
                 details={
                     "attachments": result.attachments,
                     "contacts": result.contacts,
+                    "personal_fields": result.personal_fields,
                     "media": len(result.media_keys),
                 },
             )
@@ -36,5 +40,49 @@ def purge(state: State, contact_days: int) -> None:
     privacy.remove_media(state.runtime.media, result.media_keys)
     click.echo(
         f"purged {result.attachments} originals ({len(result.media_keys)} files) "
-        f"and {result.contacts} contact details"
+        f"and {result.contacts} contact details; cleared names on "
+        f"{result.personal_fields} forms"
     )
+
+
+@click.command()
+@click.argument("reference")
+@click.option("--reason", required=True, help="Why it is erased (kept in the audit log).")
+@pass_state
+def erase(state: State, reference: str, reason: str) -> None:
+    """Erase one contribution and everything derived from it (audited, irreversible)."""
+    with state.runtime.db.session() as session:
+        try:
+            contribution_id, erasure = privacy.erase_contribution(
+                session,
+                reference,
+                secret=state.runtime.settings.secret_key,
+                reason=reason,
+                keep_jobs=state.runtime.registry.after_erasure,
+            )
+        except privacy.ErasureError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(1)
+        session.add(
+            AuditEvent(
+                action="contribution.erase",
+                target_type="contribution",
+                target_id=contribution_id,
+                details=erase_details(reference, reason, "cli", erasure),
+            )
+        )
+        session.commit()
+    privacy.remove_media(state.runtime.media, erasure.media_keys)
+    click.echo(f"erased {normalise_reference(reference)} ({len(erasure.media_keys)} files)")
+
+
+def erase_details(
+    reference: str, reason: str, via: str, erasure: privacy.Erasure
+) -> dict[str, object]:
+    """Return what the audit keeps of an erasure: the reference and reason, no personal data."""
+    return {
+        "reference": normalise_reference(reference),
+        "reason": " ".join(reason.split()),
+        "via": via,
+        "media": len(erasure.media_keys),
+    }

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -11,7 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from intake import spreadsheet
 from intake.models import Consultation, Contribution
+from intake.personal import is_personal_evidence, without_personal
 
 FIELDS = (
     "reference",
@@ -29,7 +29,7 @@ FIELDS = (
     "answers",
     "attachments",
 )
-PERSONAL_FIELDS = ("author_name", "contact")
+PERSONAL_COLUMNS = ("author_name", "contact")
 
 
 def record(contribution: Contribution, slug: str, personal: bool) -> dict[str, Any]:
@@ -47,7 +47,7 @@ def record(contribution: Contribution, slug: str, personal: bool) -> dict[str, A
         "needs_person": contribution.needs_person,
         "needs_person_reason": contribution.needs_person_reason,
         "postcode": contribution.postcode,
-        "answers": contribution.answers,
+        "answers": contribution.answers if personal else without_personal(contribution.answers),
         "attachments": [
             {
                 "kind": a.kind,
@@ -58,6 +58,7 @@ def record(contribution: Contribution, slug: str, personal: bool) -> dict[str, A
                 "pages": a.pages,
             }
             for a in contribution.attachments
+            if personal or not is_personal_evidence(a.details)
         ],
     }
     if personal:
@@ -86,21 +87,24 @@ def to_json(records: Iterator[dict[str, Any]]) -> str:
     return json.dumps(list(records), ensure_ascii=False, indent=2) + "\n"
 
 
-def to_csv(records: Iterator[dict[str, Any]], *, personal: bool) -> str:
-    """Render records as CSV; nested values as JSON, formulas defused for spreadsheets."""
-    out = io.StringIO()
-    columns = FIELDS + (PERSONAL_FIELDS if personal else ())
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    for record in records:
-        flat = {}
-        for key in columns:
-            value = record.get(key)
-            if isinstance(value, dict | list):
-                value = json.dumps(value, ensure_ascii=False)
-            if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-                # Spreadsheets run cells that start like formulas; residents' text must not.
-                value = "'" + value
-            flat[key] = value
-        writer.writerow(flat)
-    return out.getvalue()
+def to_csv(
+    records: Iterator[dict[str, Any]],
+    *,
+    personal: bool,
+    separator: str = spreadsheet.DEFAULT_SEPARATOR,
+) -> str:
+    """Render records as spreadsheet-safe CSV; nested values as JSON."""
+    columns = FIELDS + (PERSONAL_COLUMNS if personal else ())
+
+    def lines() -> Iterator[list[Any]]:
+        yield list(columns)
+        for record in records:
+            yield [_flat(record.get(key)) for key in columns]
+
+    return spreadsheet.write(lines(), separator)
+
+
+def _flat(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value

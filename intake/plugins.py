@@ -59,6 +59,9 @@ class Plugin:
     commands: Sequence[click.Command] = ()
     senders: Mapping[str, Sender] = field(default_factory=dict)
     init_app: Callable[[Flask], None] | None = None
+    # Job kinds that still run when their contribution is erased: clean-ups at a provider
+    # (a recording Twilio still holds), which must not be lost with the contribution.
+    after_erasure: Sequence[str] = ()
 
 
 class DuplicateRegistrationError(Exception):
@@ -72,6 +75,7 @@ class Registry:
         self.plugins: dict[str, Plugin] = {}
         self.job_handlers: dict[str, JobHandler] = {}
         self.senders: dict[str, Sender] = {}
+        self.after_erasure: set[str] = set()
         for plugin in plugins:
             self.add(plugin)
 
@@ -88,6 +92,7 @@ class Registry:
         self.plugins[plugin.name] = plugin
         self.job_handlers.update(plugin.job_handlers)
         self.senders.update(plugin.senders)
+        self.after_erasure.update(plugin.after_erasure)
 
     @property
     def commands(self) -> list[click.Command]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
+from intake import erased
 from intake.hashing import keyed_hash
 from intake.models import (
     Attachment,
@@ -17,14 +18,22 @@ from intake.models import (
     Contribution,
     Contributor,
     ConversationState,
+    Job,
     utcnow,
 )
+from intake.personal import is_personal_evidence, only_personal, without_personal
+from intake.references import normalise_reference
 from intake.storage import MediaStore
 
 DEFAULT_RETENTION_DAYS = 365
 DEFAULT_CONTACT_DAYS = 30
 # Callers are known by the hash of the number their calls showed (see channels/voice).
 HASHED_AS = {"caller": "phone"}
+REASON_MAX = 500
+
+
+class ErasureError(Exception):
+    """An erasure cannot be done as asked (no such contribution, no reason given)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,7 @@ class Purge:
     attachments: int
     contacts: int
     media_keys: tuple[str, ...]
+    personal_fields: int = 0
 
 
 def find_contributor(session: Session, secret: str, kind: str, address: str) -> Contributor | None:
@@ -100,28 +110,92 @@ def _unused_keys(session: Session, keys: Iterable[str]) -> tuple[str, ...]:
     )
 
 
-def erase_contributions(session: Session, contribution_ids: Sequence[int]) -> Erasure:
-    """Delete contributions with their attachments, jobs, messages and review notes."""
+def erase_contributions(
+    session: Session,
+    contribution_ids: Sequence[int],
+    *,
+    secret: str | None = None,
+    keep_jobs: Collection[str] = (),
+) -> Erasure:
+    """Delete contributions and everything derived from them (the database cascades to
+    jobs, messages, notes, tags, text history, theme and contribution links).
+
+    With `secret`, their channel messages are remembered as erased, so that importing the
+    same scan again does not bring them back. Jobs of the kinds in `keep_jobs` (clean-ups
+    at a provider, see `Plugin.after_erasure`) are kept, no longer tied to the contribution.
+    """
     if not contribution_ids:
         return Erasure(0, ())
+    # Lock first: a job still writing for one of them finishes before the attachments are
+    # listed, so what it added is found and removed too (see intake.erased).
+    found = [c for c in (erased.still_there(session, cid) for cid in contribution_ids) if c]
+    ids = [c.id for c in found]
     keys = session.scalars(
         select(Attachment.sha256).where(
-            Attachment.contribution_id.in_(contribution_ids), Attachment.sha256.is_not(None)
+            Attachment.contribution_id.in_(ids), Attachment.sha256.is_not(None)
         )
     ).all()
+    consultations = {c.consultation_id for c in found}
+    if secret is not None:
+        for contribution in found:
+            erased.remember(session, secret, contribution.channel, contribution.channel_message_id)
+    if keep_jobs:
+        session.execute(
+            update(Job)
+            .where(Job.contribution_id.in_(ids), Job.kind.in_(sorted(keep_jobs)))
+            .values(contribution_id=None)
+            .execution_options(synchronize_session=False)
+        )
     session.execute(
-        delete(Attachment).where(Attachment.contribution_id.in_(contribution_ids)),
+        delete(Attachment).where(Attachment.contribution_id.in_(ids)),
         execution_options={"synchronize_session": False},
     )
     result = session.execute(
-        delete(Contribution).where(Contribution.id.in_(contribution_ids)),
+        delete(Contribution).where(Contribution.id.in_(ids)),
         execution_options={"synchronize_session": False},
     )
     session.expire_all()
+    for consultation_id in consultations:
+        erased.forget_cached(consultation_id)
     return Erasure(result.rowcount or 0, _unused_keys(session, [k for k in keys if k]))
 
 
-def erase_contributor(session: Session, contributor_id: int) -> Erasure:
+def erase_contribution(
+    session: Session,
+    reference: str,
+    *,
+    secret: str,
+    reason: str,
+    keep_jobs: Collection[str] = (),
+) -> tuple[int, Erasure]:
+    """Erase one contribution, found by its reference, for a reason staff give.
+
+    Returns its id (for the audit entry, beside the reference and the reason) and what went.
+    """
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ErasureError("give the reason for erasing")
+    if len(reason) > REASON_MAX:
+        raise ErasureError(f"keep the reason under {REASON_MAX} characters")
+    stored = normalise_reference(reference)
+    contribution_id = (
+        session.scalar(select(Contribution.id).where(Contribution.reference == stored))
+        if stored
+        else None
+    )
+    if contribution_id is None:
+        raise ErasureError(f"no contribution {reference.strip()!r}")
+    erasure = erase_contributions(session, [contribution_id], secret=secret, keep_jobs=keep_jobs)
+    return contribution_id, erasure
+
+
+def erase_contributor(
+    session: Session,
+    contributor_id: int,
+    *,
+    secret: str | None = None,
+    keep_jobs: Collection[str] = (),
+) -> Erasure:
     """Erase a resident: every contribution, original, message, dialogue and their contact."""
     contributor = session.get(Contributor, contributor_id)
     if contributor is None:
@@ -130,7 +204,7 @@ def erase_contributor(session: Session, contributor_id: int) -> Erasure:
         select(Contribution.id).where(Contribution.contributor_id == contributor_id)
     ).all()
     address_hash = contributor.address_hash
-    erasure = erase_contributions(session, ids)
+    erasure = erase_contributions(session, ids, secret=secret, keep_jobs=keep_jobs)
     session.execute(delete(ConversationState).where(ConversationState.key_hash == address_hash))
     # Typed by someone on a form and never confirmed: their address all the same.
     forget_typed(
@@ -228,4 +302,31 @@ def purge(
             .values(author_name=None)
             .execution_options(synchronize_session=False)
         )
-    return Purge(len(expired), contacts, _unused_keys(session, keys))
+    fields, field_keys = _forget_personal_fields(session, done)
+    return Purge(len(expired), contacts, _unused_keys(session, keys + field_keys), fields)
+
+
+def _forget_personal_fields(session: Session, consultation_ids: list[int]) -> tuple[int, list[str]]:
+    """Clear names and contacts kept in answers, and delete the images of those fields."""
+    if not consultation_ids:
+        return 0, []
+    mine = Contribution.consultation_id.in_(consultation_ids)
+    cleared = 0
+    for contribution in session.scalars(select(Contribution).where(mine)):
+        if only_personal(contribution.answers):
+            contribution.answers = without_personal(contribution.answers)
+            cleared += 1
+    crops = [
+        attachment
+        for attachment in session.scalars(
+            select(Attachment)
+            .join(Contribution, Attachment.contribution_id == Contribution.id)
+            .where(mine)
+        )
+        if is_personal_evidence(attachment.details)
+    ]
+    keys = [a.sha256 for a in crops if a.sha256]
+    for attachment in crops:
+        session.delete(attachment)
+    session.flush()
+    return cleared, keys

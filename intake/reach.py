@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -15,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, func, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
+from intake import spreadsheet
 from intake.db import dialect_name
 from intake.models import Consultation, Contribution, ContributionStatus
 
@@ -210,15 +209,13 @@ def csv_rows(reaches: Iterable[Reach], slugs: Mapping[int | None, str]) -> Itera
         yield [slug, "total", "", str(reach.total)]
         for name in DIMENSIONS:
             for value, number in reach.counts[name]:
-                # Spreadsheets run cells that start like formulas; a stored value must not.
-                safe = "'" + value if value[:1] in ("=", "+", "-", "@") else value
-                yield [slug, name, safe, str(number)]
+                yield [slug, name, value, str(number)]
 
 
-def to_csv(reaches: Iterable[Reach], slugs: Mapping[int | None, str]) -> str:
+def to_csv(
+    reaches: Iterable[Reach],
+    slugs: Mapping[int | None, str],
+    separator: str = spreadsheet.DEFAULT_SEPARATOR,
+) -> str:
     """Render the long-format report as Excel in Belgium opens it: UTF-8 with BOM, ';'."""
-    out = io.StringIO()
-    # The BOM makes Excel read UTF-8; ';' is the list separator of Belgian (nl/fr) Excel.
-    out.write("\ufeff")
-    csv.writer(out, delimiter=";").writerows(csv_rows(reaches, slugs))
-    return out.getvalue()
+    return spreadsheet.write(csv_rows(reaches, slugs), separator)

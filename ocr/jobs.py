@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from intake import erased
 from intake.jobs import PermanentJobError
 from intake.models import Attachment, Consultation, Contribution, TextOrigin
 from intake.plugins import JobContext
@@ -62,9 +63,13 @@ def read_scan_job(session: Session, payload: Mapping[str, Any], ctx: JobContext)
             reason = error.reason
         except (MediaNotFoundError, FileNotFoundError):
             reason = SCAN_MISSING
-    contribution = session.get(Contribution, source.contribution_id)
+    # Locked until the commit: an erasure now waits for this job, or has already happened.
+    contribution = erased.still_there(session, source.contribution_id)
     attachment = session.get(Attachment, payload["attachment_id"])
     if contribution is None or attachment is None:
+        # Erased while the scan was read: nothing it made may stay behind in the store.
+        stored = [e.sha256 for r in records for e in r.evidence]
+        erased.discard(session, runtime.media, stored)
         return
     if records:
         reason = _fill(session, contribution, records)

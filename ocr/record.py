@@ -50,7 +50,7 @@ class FormRecord:
 
 
 def _field_answer(result: FieldResult, crop: str | None) -> dict[str, Any]:
-    return {
+    answer = {
         "kind": result.kind,
         "text": result.text,
         "confidence": round(result.confidence, 4),
@@ -58,6 +58,9 @@ def _field_answer(result: FieldResult, crop: str | None) -> dict[str, Any]:
         "unsure": result.unsure,
         "crop": crop,
     }
+    if result.personal:
+        answer["personal"] = True
+    return answer
 
 
 def form_record(form: FormRead, put: Put, *, archive: Evidence | None = None) -> FormRecord:
@@ -75,6 +78,8 @@ def form_record(form: FormRead, put: Put, *, archive: Evidence | None = None) ->
             details = {"field": name, "page": number, "text": result.text}
             if result.checked is not None:
                 details["checked"] = result.checked
+            if result.personal:
+                details["personal"] = True
             evidence.append(Evidence(CROP_KIND, "image/png", sha, size, None, details))
     if archive is not None:
         evidence.append(archive)

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from intake import erased
 from intake.jobs import PermanentJobError
 from intake.models import Attachment, Contribution, TextOrigin
 from intake.plugins import JobContext
@@ -54,7 +55,8 @@ def transcribe_job(session: Session, payload: Mapping[str, Any], ctx: JobContext
         ids, sha256 = (contribution.id, attachment.id), attachment.sha256
         language = str(payload.get("language") or contribution.language)
     result = _transcribe(sha256, language, ctx)
-    contribution, attachment = session.get(Contribution, ids[0]), session.get(Attachment, ids[1])
+    # Locked until the commit: an erasure now waits for this job, or has already happened.
+    contribution, attachment = erased.still_there(session, ids[0]), session.get(Attachment, ids[1])
     if contribution is None or attachment is None or "transcript" in attachment.details:
         return  # erased, or transcribed by another worker, while this one listened
     if isinstance(result, Failure):

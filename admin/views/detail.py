@@ -24,6 +24,7 @@ from admin.views import related
 from admin.views.contact import SAID
 from intake.contacts.held import progress
 from intake.contacts.send import CHANNELS
+from admin.views.media import personal_media_url
 from intake.i18n import N_
 from intake.i18n import gettext as _
 from intake.models import (
@@ -34,6 +35,7 @@ from intake.models import (
     Role,
     StaffUser,
 )
+from intake.personal import is_personal_evidence, only_personal, without_personal
 from intake.web import db_session, runtime
 
 UNSURE_BELOW = 0.6
@@ -81,7 +83,8 @@ def _word(word: Any) -> tuple[str, bool]:
     return str(text), float(confidence) < UNSURE_BELOW
 
 
-def _page(contribution: Contribution, status: int = 200, **extra: Any) -> tuple[str, int]:
+def page(contribution: Contribution, status: int = 200, **extra: Any) -> tuple[str, int]:
+    """Render the contribution's page; `extra` fills in errors and the personal view."""
     session = db_session()
     state = session.get(review.ReviewState, contribution.id)
     colleagues = session.scalars(
@@ -102,9 +105,18 @@ def _page(contribution: Contribution, status: int = 200, **extra: Any) -> tuple[
     done = request.args.get("done")
     said = request.args.get("said")
     held = progress(session, contribution.id)
+    shown = bool(extra.get("personal"))
     return render_template(
         "admin/detail.html",
         c=contribution,
+        answers=without_personal(contribution.answers),
+        evidence=[a for a in contribution.attachments if not is_personal_evidence(a.details)],
+        personal_answers=only_personal(contribution.answers) if shown else {},
+        personal_evidence=[
+            (a, personal_media_url(a.id))
+            for a in contribution.attachments
+            if shown and a.sha256 and is_personal_evidence(a.details)
+        ],
         state=state,
         words=words_of(contribution),
         history=review.history(session, contribution.id),
@@ -121,7 +133,12 @@ def _page(contribution: Contribution, status: int = 200, **extra: Any) -> tuple[
         held=held,
         can_text=bool(held and CHANNELS[held.kind] in runtime().registry.senders),
         **related.context(session, contribution),
-        **{"personal": False, "error": _(SAID[said]) if said in SAID else None, **extra},
+        **{
+            "personal": False,
+            "error": _(SAID[said]) if said in SAID else None,
+            "erase_reason": "",
+            **extra,
+        },
     ), status
 
 
@@ -133,7 +150,7 @@ def _done(contribution: Contribution, what: str) -> Response:
 @blueprint.get("/c/<int:contribution_id>")
 def detail(contribution_id: int) -> tuple[str, int]:
     """Show a contribution with its originals, history, notes and review forms."""
-    return _page(_contribution(contribution_id))
+    return page(_contribution(contribution_id))
 
 
 @blueprint.post("/c/<int:contribution_id>/personal")
@@ -143,7 +160,7 @@ def personal(contribution_id: int) -> tuple[str, int]:
     contribution = _contribution(contribution_id)
     record(db_session(), "personal.view", "contribution", contribution.id)
     db_session().commit()
-    return _page(contribution, personal=True)
+    return page(contribution, personal=True)
 
 
 @blueprint.post("/c/<int:contribution_id>/text")
@@ -171,7 +188,7 @@ def change_status(contribution_id: int) -> Response | tuple[str, int]:
         )
     except review.ReviewError as error:
         session.rollback()
-        return _page(contribution, 422, error=str(error))
+        return page(contribution, 422, error=str(error))
     if changed:
         status_update(session, contribution)
     return _done(contribution, "status")
@@ -213,7 +230,7 @@ def move(contribution_id: int) -> Response | tuple[str, int]:
     chosen = request.form.get("consultation_id", "")
     target = int(chosen) if chosen.isdigit() else None
     if not review.move_to_consultation(db_session(), contribution, target):
-        return _page(contribution, 422, error=_("Kies een bevraging."))
+        return page(contribution, 422, error=_("Kies een bevraging."))
     return _done(contribution, "consultation")
 
 
@@ -236,6 +253,6 @@ def send_reply(contribution_id: int) -> Response | tuple[str, int]:
     )
     message = reply(session, contribution, body) if body.strip() else None
     if message is None:
-        return _page(contribution, 422, error=_("Dit bericht kan niet worden verstuurd."))
+        return page(contribution, 422, error=_("Dit bericht kan niet worden verstuurd."))
     record(session, "contribution.reply", "contribution", contribution.id, message_id=message.id)
     return _done(contribution, "reply")

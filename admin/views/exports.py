@@ -9,6 +9,7 @@ from admin.audit import record
 from admin.auth import may, requires
 from admin.blueprint import blueprint
 from intake import export as exporting
+from intake import spreadsheet
 from intake.models import Consultation, Role
 from intake.web import db_session
 
@@ -25,11 +26,17 @@ def export(consultation_id: int) -> Response:
     if personal and not may(Role.ADMIN):
         abort(403)
     fmt = "json" if request.form.get("format") == "json" else "csv"
+    separator = request.form.get("separator", spreadsheet.DEFAULT_SEPARATOR)
+    if separator not in spreadsheet.SEPARATORS:
+        abort(400)
     records = exporting.rows(session, consultation, personal=personal)
     if fmt == "json":
         body, mimetype = exporting.to_json(records), "application/json"
     else:
-        body, mimetype = exporting.to_csv(records, personal=personal), "text/csv"
+        body, mimetype = (
+            exporting.to_csv(records, personal=personal, separator=separator),
+            "text/csv",
+        )
     action = "export.personal" if personal else "export"
     record(session, action, "consultation", consultation.id, via="admin", format=fmt)
     session.commit()

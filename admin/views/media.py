@@ -1,16 +1,44 @@
-"""Originals (recordings, scans, photos) from the media store, with byte ranges for players."""
+"""Originals (recordings, scans, photos) from the media store, with byte ranges for players.
+
+The image of a personal field (the name a resident wrote on a paper form) is sent only
+with a grant: a signed, short-lived token the audited "show personal data" view puts in
+its links, for the moderator who asked and that one attachment.
+"""
 
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort, request, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import ContentRange
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import wrap_file
 
+from admin.auth import may, staff
 from admin.blueprint import blueprint
-from intake.models import Attachment
+from intake.models import Attachment, Role
+from intake.personal import is_personal_evidence
 from intake.storage import MediaNotFoundError
 from intake.web import db_session, runtime
+
+GRANT_SECONDS = 600
+
+
+def _grants() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(runtime().settings.secret_key, salt="inspraak.personal-media")
+
+
+def personal_media_url(attachment_id: int) -> str:
+    """Return a link to a personal field's image, valid a few minutes for this staff member."""
+    grant = _grants().dumps([attachment_id, staff().id])
+    return url_for("admin.media", attachment_id=attachment_id, grant=grant)
+
+
+def _granted(attachment_id: int) -> bool:
+    try:
+        granted = _grants().loads(request.args.get("grant", ""), max_age=GRANT_SECONDS)
+    except BadSignature:
+        return False
+    return granted == [attachment_id, staff().id] and may(Role.MODERATOR)
 
 
 @blueprint.get("/media/<int:attachment_id>")
@@ -19,6 +47,8 @@ def media(attachment_id: int) -> Response:
     attachment = db_session().get(Attachment, attachment_id)
     if attachment is None or attachment.sha256 is None:
         abort(404)
+    if is_personal_evidence(attachment.details) and not _granted(attachment_id):
+        abort(403)
     store = runtime().media
     try:
         size = store.size(attachment.sha256)

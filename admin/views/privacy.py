@@ -124,7 +124,12 @@ def privacy_erase(contributor_id: int) -> tuple[str, int]:
             contributions=_contributions(contributor_id),
             error=error,
         ), 422
-    erasure = privacy.erase_contributor(session, contributor_id)
+    erasure = privacy.erase_contributor(
+        session,
+        contributor_id,
+        secret=runtime().settings.secret_key,
+        keep_jobs=runtime().registry.after_erasure,
+    )
     record(
         session,
         "privacy.erase",

@@ -35,6 +35,6 @@ def publication(contribution_id: int) -> Response | tuple[str, int]:
     except PublicationError as error:
         session.rollback()
         # The detail page again, with the error beside the staff member's other forms.
-        return detail._page(contribution, 422, error=str(error))
+        return detail.page(contribution, 422, error=str(error))
     session.commit()
     return redirect(url_for("admin.detail", contribution_id=contribution.id, done="publication"))

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from admin.audit import record
 from admin.blueprint import blueprint
 from intake import reach as reaching
+from intake import spreadsheet
 from intake.charts import BarChart, bar_chart
 from intake.i18n import gettext as _
 from intake.labels import CHANNELS, channel_label, language_label
@@ -108,6 +109,9 @@ def reach_report() -> str:
 def reach_csv() -> Response:
     """Download the reach report in long format (one count per row), the export logged."""
     chosen = _chosen()
+    separator = request.args.get("separator", spreadsheet.DEFAULT_SEPARATOR)
+    if separator not in spreadsheet.SEPARATORS:
+        abort(400)
     db = runtime().db
     # An export is audited, so this GET writes: take the writer's turn and a writing session.
     with db.writing(), db.session() as session:
@@ -117,7 +121,7 @@ def reach_csv() -> Response:
             abort(404)
         found = reaching.overview(session, chosen)
         reaches = [r for r in found.per_consultation if chosen in (None, r.consultation_id)]
-        body = reaching.to_csv(reaches, slugs)
+        body = reaching.to_csv(reaches, slugs, separator)
         record(session, "export.reach", "consultation", chosen, via="admin", format="csv")
         session.commit()
     name = f"bereik-{slugs[chosen]}.csv" if chosen is not None else "bereik-alle.csv"

@@ -2,7 +2,11 @@
 
 from channels.paper.adapter import CHANNEL
 from channels.paper.cli import scans
-from channels.paper.importer import IMPORT_JOB, import_file_job
+from channels.paper.importer import FORGET_JOB, IMPORT_JOB, forget_file_job, import_file_job
 from intake.plugins import Plugin
 
-plugin = Plugin(name=CHANNEL, job_handlers={IMPORT_JOB: import_file_job}, commands=[scans])
+plugin = Plugin(
+    name=CHANNEL,
+    job_handlers={IMPORT_JOB: import_file_job, FORGET_JOB: forget_file_job},
+    commands=[scans],
+)

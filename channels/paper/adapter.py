@@ -47,8 +47,12 @@ def form_inbound(
     original: Evidence,
     index: int,
     consultation_id: int | None,
+    file_sha256: str | None = None,
 ) -> Inbound:
-    """Describe form `index` of a scanned file as a contribution, its evidence attached."""
+    """Describe form `index` of a scanned file as a contribution, its evidence attached.
+
+    `file_sha256` names the scanned file when `original` holds only this form's pages.
+    """
     reason = record.reason
     if reason is None and consultation_id is None:
         reason = UNKNOWN_FORM
@@ -57,7 +61,7 @@ def form_inbound(
         language=record.language or DEFAULT_LANGUAGE,
         text=record.text,
         consultation_id=consultation_id,
-        channel_message_id=message_id(original.sha256, index),
+        channel_message_id=message_id(file_sha256 or original.sha256, index),
         text_origin=TextOrigin.OCR if record.text else TextOrigin.NONE,
         author_name=record.author_name,
         postcode=record.postcode,

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from channels.paper.importer import SUFFIXES, Outcome, Queued, outcome, queue_file
+from channels.paper.resplit import remove_unused, resplit
 from channels.paper.watcher import Finished, Watcher, local_worker
 from intake.cli.state import State, pass_state
 from intake.runtime import Runtime
@@ -85,6 +86,18 @@ def _summary(queued: list[Queued], results: dict[int, Outcome]) -> None:
     click.echo(f"{len(refused)} files refused")
     for item, result in refused:
         click.echo(f"  {item.name}: {result.reason}")
+
+
+@scans.command("split")
+@pass_state
+def split_command(state: State) -> None:
+    """Cut files imported whole, before each form kept its own pages, into one per form."""
+    runtime = state.runtime
+    with runtime.db.session() as session:
+        done = resplit(session, runtime.media)
+        session.commit()
+        remove_unused(session, runtime.media, done.unused)
+    click.echo(f"{done.files} shared files cut into their forms' own pages")
 
 
 @scans.command("watch")

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from channels.paper.adapter import CHANNEL, ORIGINAL_KIND, form_inbound, media_type_of
+from channels.paper.adapter import (
+    CHANNEL,
+    ORIGINAL_KIND,
+    form_inbound,
+    media_type_of,
+    message_id,
+)
+from channels.paper.split import original_pages, pdf_pages
+from intake import erased
 from intake.jobs import PermanentJobError, enqueue
 from intake.models import Attachment, Contribution, Job, JobStatus
 from intake.plugins import JobContext
@@ -18,11 +26,12 @@ from intake.receive import receive
 from intake.runtime import Runtime
 from intake.storage import MediaNotFoundError
 from ocr.jobs import TRANSIENT, consultation_id
-from ocr.reader import UnreadableScanError
+from ocr.reader import ScanResult, UnreadableScanError
 from ocr.reading import reading
-from ocr.record import SCAN_KIND, Evidence, FormRecord, archive_evidence, form_record
+from ocr.record import SCAN_KIND, Evidence, FormRecord, Put, archive_evidence, form_record
 
 IMPORT_JOB = "paper.import_file"
+FORGET_JOB = "paper.forget_file"
 IMPORT_ATTEMPTS = 3
 SUFFIXES = (".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png")
 
@@ -63,47 +72,128 @@ def queue_file(runtime: Runtime, session: Session, path: Path, name: str | None 
 def import_file_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
     """Read one scanned file and store one paper contribution per form found in it.
 
+    A file holding several forms is cut up: each contribution owns only its own pages of
+    the original and of the archive copy, and the whole file is removed from the store by
+    a follow-up job once this one has committed. Forms already stored, or erased, are left
+    as they are, so a re-run after a crash adds what is missing and nothing twice.
+
     A file that cannot be read has no contribution to wait in, so the job is declared dead
     with the reason: the importer lists it, the watched folder moves it aside, staff see it.
     """
     media = ctx.runtime.media
     sha256 = str(payload["sha256"])
+    put: list[str] = []
+
+    def store(data: bytes) -> tuple[str, int]:
+        key, size = media.put_bytes(data)
+        put.append(key)
+        return key, size
+
     try:
         with media.open(sha256, 0, 16) as head:
             media_type = media_type_of(head.read())
+        file = Evidence(
+            ORIGINAL_KIND,
+            media_type,
+            sha256,
+            int(payload.get("size") or media.size(sha256)),
+            None,
+            {"name": str(payload.get("name", ""))},
+        )
         with reading(ctx.runtime, media.path(sha256)) as result:
-            archive = archive_evidence(result.archive_bytes(), len(result.pages), media.put_bytes)
-            records = [form_record(form, media.put_bytes, archive=archive) for form in result.forms]
-            pages = len(result.pages)
+            file = replace(file, pages=len(result.pages))
+            new = _new_forms(ctx, sha256, len(result.forms))
+            forms = [
+                (index, *_evidence(result, index, file, media.path(sha256), store)) for index in new
+            ]
     except TRANSIENT as error:
+        _drop(ctx, put)
         if not ctx.last_attempt:
             raise
         raise PermanentJobError(f"{error.reason}: {error.message}") from None
     except UnreadableScanError as error:
+        _drop(ctx, put)
         raise PermanentJobError(f"{error.reason}: {error.message}") from None
     except MediaNotFoundError:
+        _drop(ctx, put)
         raise PermanentJobError("missing_original: the stored file is gone") from None
-    original = Evidence(
-        ORIGINAL_KIND,
-        media_type,
-        sha256,
-        int(payload.get("size") or media.size(sha256)),
-        pages,
-        {"name": str(payload.get("name", ""))},
-    )
-    for index, record in enumerate(records):
-        _store(session, record, original, index)
+    except BaseException:
+        _drop(ctx, put)
+        raise
+    for index, record, original in forms:
+        _store(session, record, original, index, sha256)
+    enqueue(session, FORGET_JOB, {"sha256": sha256}, max_attempts=IMPORT_ATTEMPTS)
     session.flush()
 
 
-def _store(session: Session, record: FormRecord, original: Evidence, index: int) -> None:
+def _new_forms(ctx: JobContext, sha256: str, count: int) -> list[int]:
+    """Return the forms of the file not stored yet and not erased (a short read)."""
+    secret = ctx.runtime.settings.secret_key
+    with ctx.runtime.db.session(write=False) as reader:
+        stored = set(
+            reader.scalars(
+                select(Contribution.channel_message_id).where(
+                    Contribution.channel == CHANNEL,
+                    Contribution.channel_message_id.like(f"{sha256}:%"),
+                )
+            )
+        )
+        return [
+            index
+            for index in range(count)
+            if message_id(sha256, index) not in stored
+            and not erased.was_erased(reader, secret, CHANNEL, message_id(sha256, index))
+        ]
+
+
+def _evidence(
+    result: ScanResult, index: int, file: Evidence, path: Path, store: Put
+) -> tuple[FormRecord, Evidence]:
+    """Store form `index`'s own pages of the original and archive, its images and crops."""
+    form = result.forms[index]
+    if len(result.forms) == 1:
+        # One form: the file is its original as it came in, the archive copy is whole.
+        archive = archive_evidence(result.archive_bytes(), len(result.pages), store)
+        return form_record(form, store, archive=archive), file
+    pages = sorted(page.index for page in form.pages)
+    archive = archive_evidence(pdf_pages(result.archive_pdf, pages), len(pages), store)
+    key, size = store(original_pages(path, file.media_type, pages))
+    details = {**file.details, "pages_of_file": [p + 1 for p in pages]}
+    original = replace(file, sha256=key, size=size, pages=len(pages), details=details)
+    return form_record(form, store, archive=archive), original
+
+
+def _drop(ctx: JobContext, keys: list[str]) -> None:
+    """Remove what a failed run stored, unless a stored contribution points at it."""
+    with ctx.runtime.db.session(write=False) as reader:
+        erased.discard(reader, ctx.runtime.media, keys)
+
+
+def _store(
+    session: Session, record: FormRecord, original: Evidence, index: int, file_sha256: str
+) -> None:
     found = consultation_id(session, record.slug) if record.slug else None
-    inbound = form_inbound(record, original=original, index=index, consultation_id=found)
+    inbound = form_inbound(
+        record, original=original, index=index, consultation_id=found, file_sha256=file_sha256
+    )
     receipt = receive(session, inbound)
     if receipt.created and record.confidence is not None:
         contribution = session.get(Contribution, receipt.id)
         if contribution is not None:
             contribution.confidence = record.confidence
+
+
+def forget_file_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
+    """Remove a read file from the store once its forms own their pages and no import waits."""
+    sha256 = str(payload["sha256"])
+    waiting = session.scalars(
+        select(Job.payload).where(
+            Job.kind == IMPORT_JOB, Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING))
+        )
+    )
+    if any(p.get("sha256") == sha256 for p in waiting):
+        return  # the same file was queued again: its job removes it when done
+    erased.discard(session, ctx.runtime.media, [sha256])
 
 
 def outcome(session: Session, job_id: int) -> Outcome | None:
@@ -113,7 +203,7 @@ def outcome(session: Session, job_id: int) -> Outcome | None:
         return None
     if job.status == JobStatus.DEAD:
         return Outcome("refused", reason=refusal(job.last_error or ""))
-    if job.status != JobStatus.DONE:
+    if job.status != JobStatus.DONE or _forgetting(session, str(job.payload["sha256"])):
         return Outcome("waiting")
     prefix = f"{job.payload['sha256']}:%"
     mine = (Contribution.channel == CHANNEL, Contribution.channel_message_id.like(prefix))
@@ -124,6 +214,16 @@ def outcome(session: Session, job_id: int) -> Outcome | None:
         .where(*mine, Contribution.needs_person, Attachment.kind == SCAN_KIND)
     )
     return Outcome("read", forms or 0, pages or 0)
+
+
+def _forgetting(session: Session, sha256: str) -> bool:
+    """Tell whether the whole file is still to be removed from the store after its reading."""
+    pending = session.scalars(
+        select(Job.payload).where(
+            Job.kind == FORGET_JOB, Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING))
+        )
+    )
+    return any(p.get("sha256") == sha256 for p in pending)
 
 
 def refusal(last_error: str) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from channels.sms.rest import download_media
+from intake import erased
 from intake.fetch import MediaFetchError, MediaRefusedError
 from intake.models import Attachment, Contribution
 from intake.plugins import JobContext
@@ -67,6 +68,10 @@ def fetch_message_media(session: Session, payload: Mapping[str, Any], ctx: JobCo
             raise
         _note(session, contribution, index, declared, UNAVAILABLE, str(error))
     else:
+        if erased.still_there(session, contribution.id) is None:
+            # Erased during the download: keep nothing of it.
+            erased.discard(session, ctx.runtime.media, [fetched.sha256])
+            return
         session.add(
             Attachment(
                 contribution_id=contribution.id,

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from channels.telegram import api, kinds
+from intake import erased
 from intake.fetch import MediaRefusedError, fetch_media
 from intake.jobs import enqueue
 from intake.models import Attachment, Contribution, Contributor
@@ -73,6 +74,10 @@ def fetch_media_job(session: Session, payload: Mapping[str, Any], ctx: JobContex
         log.warning("contribution %s: file not downloaded: %s", contribution.id, error)
         contribution.needs_person = True
         contribution.needs_person_reason = kinds.MEDIA_NOT_DOWNLOADED
+        return
+    if erased.still_there(session, contribution.id) is None:
+        # Erased during the download: keep nothing of it.
+        erased.discard(session, ctx.runtime.media, [fetched.sha256])
         return
     attachment.sha256 = fetched.sha256
     attachment.size = fetched.size

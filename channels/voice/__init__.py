@@ -9,4 +9,6 @@ plugin = Plugin(
     name="voice",
     blueprints=[blueprint],
     job_handlers={RECORDING_JOB: fetch_recording, DELETE_JOB: delete_recording},
+    # A caller who asks to be erased before the recording came home still has it at Twilio.
+    after_erasure=(RECORDING_JOB, DELETE_JOB),
 )

@@ -13,6 +13,7 @@ from twilio.base.exceptions import TwilioRestException
 
 from channels.sms.rest import download_media, twilio_client
 from channels.voice.adapter import DELETE_JOB, TRANSCRIBE_JOB
+from intake import erased
 from intake.fetch import MediaFetchError, MediaRefusedError
 from intake.jobs import enqueue
 from intake.models import Attachment, Contribution
@@ -39,6 +40,10 @@ def fetch_recording(session: Session, payload: Mapping[str, Any], ctx: JobContex
     # Checked in a read-only session: the job's own would hold SQLite's write lock during
     # the download, and every webhook would wait for it.
     with ctx.runtime.db.session(write=False) as reading:
+        if reading.get(Contribution, int(payload["contribution_id"])) is None:
+            # Erased before the recording came home: Twilio's copy must go too.
+            _delete_at_twilio(ctx, sid)
+            return
         if _already_kept(reading, int(payload["contribution_id"]), sid):
             return
     url = recording_file_url(str(payload["url"]))
@@ -52,8 +57,12 @@ def fetch_recording(session: Session, payload: Mapping[str, Any], ctx: JobContex
             raise
         _missing(session, payload, sid, UNAVAILABLE, str(error))
         return
-    contribution = session.get(Contribution, payload["contribution_id"])
+    # Locked until the commit: an erasure now waits for this job, or has already happened.
+    contribution = erased.still_there(session, int(payload["contribution_id"]))
     if contribution is None or _already_kept(session, contribution.id, sid):
+        erased.discard(session, ctx.runtime.media, [fetched.sha256])
+        if contribution is None:
+            _delete_at_twilio(ctx, sid)
         return
     duration = payload.get("duration_seconds")
     attachment = Attachment(
@@ -88,7 +97,10 @@ def fetch_recording(session: Session, payload: Mapping[str, Any], ctx: JobContex
 
 def delete_recording(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
     """Delete a recording at Twilio; one already gone counts as deleted."""
-    sid = str(payload["recording_sid"])
+    _delete_at_twilio(ctx, str(payload["recording_sid"]))
+
+
+def _delete_at_twilio(ctx: JobContext, sid: str) -> None:
     with twilio_client(ctx.runtime.settings) as client:
         try:
             client.recordings(sid).delete()

@@ -57,6 +57,11 @@ def _fingerprint(session: Session, consultation_id: int) -> Hashable:
     return (database, consultation_id, count, last, int(length), revised)
 
 
+def _consultation_of(key: Hashable) -> Hashable:
+    # (database, consultation): the part of a fingerprint that names the consultation.
+    return key[:2] if isinstance(key, tuple) else key
+
+
 def space_of(session: Session, consultation_id: int) -> Space:
     """Return the consultation's vectors (every status), built once per change of its texts."""
     key = _fingerprint(session, consultation_id)
@@ -66,10 +71,20 @@ def space_of(session: Session, consultation_id: int) -> Space:
             return _cache[key]
     space = build_space(documents(session, consultation_id, set_aside=()), pairs=True, floor=1)
     with _lock:
+        # One entry per consultation: an older one may hold the words of an erased text.
+        for old in [k for k in _cache if _consultation_of(k) == _consultation_of(key)]:
+            del _cache[old]
         _cache[key] = space
         while len(_cache) > CACHED:
             _cache.popitem(last=False)
     return space
+
+
+def forget(consultation_id: int) -> None:
+    """Drop the cached vectors of a consultation (after an erasure, in this process)."""
+    with _lock:
+        for key in [k for k in _cache if isinstance(k, tuple) and k[1] == consultation_id]:
+            del _cache[key]
 
 
 class _Sent(Protocol):

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from intake import consultations, staff
+from intake import consultations, spreadsheet, staff
 from intake import export as exporting
 from intake.cli.state import State, pass_state
 from intake.migrations import upgrade
@@ -163,13 +163,25 @@ def user_create(state: State, email: str, role: str, password_stdin: bool) -> No
 @click.command()
 @click.argument("slug")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+@click.option(
+    "--separator",
+    type=click.Choice(spreadsheet.SEPARATORS),
+    default=spreadsheet.DEFAULT_SEPARATOR,
+    show_default=True,
+    help="CSV list separator: ';' for Belgian spreadsheets, ',' for others.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--with-personal-data", is_flag=True, help="Include names and contact details.")
 @pass_state
 def export(
-    state: State, slug: str, fmt: str, output: Path | None, with_personal_data: bool
+    state: State,
+    slug: str,
+    fmt: str,
+    separator: str,
+    output: Path | None,
+    with_personal_data: bool,
 ) -> None:
-    """Write every contribution of a consultation as JSON or CSV."""
+    """Write every contribution of a consultation as JSON or spreadsheet-safe CSV."""
     with state.runtime.db.session() as session:
         try:
             found = consultations.find(session, slug)
@@ -179,7 +191,7 @@ def export(
         if fmt == "json":
             text = exporting.to_json(records)
         else:
-            text = exporting.to_csv(records, personal=with_personal_data)
+            text = exporting.to_csv(records, personal=with_personal_data, separator=separator)
         if with_personal_data:
             session.add(
                 AuditEvent(
@@ -191,7 +203,7 @@ def export(
             )
             session.commit()
     if output:
-        output.write_text(text, encoding="utf-8")
+        output.write_bytes(text.encode("utf-8"))
         click.echo(f"wrote {output}", err=True)
     else:
         sys.stdout.write(text)

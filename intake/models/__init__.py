@@ -10,6 +10,7 @@ from intake.models.contribution import (
     Contributor,
     TextOrigin,
 )
+from intake.models.erasure import ErasedMessage
 from intake.models.forms import PrintedForm
 from intake.models.operations import (
     ConversationState,
@@ -45,6 +46,7 @@ __all__ = [
     "ContributionTheme",
     "Contributor",
     "ConversationState",
+    "ErasedMessage",
     "Decision",
     "Job",
     "JobStatus",

@@ -67,7 +67,7 @@ def _personal(c: Composer) -> None:
     c.paragraph(_("Uw gegevens (niet verplicht)"), BOLD, s.heading, RIGHT - LEFT)
     c.y += 1
     if c.spec.ask_name:
-        c.letters("name", _("Naam"), int((RIGHT - LEFT) // s.cell))
+        c.letters("name", _("Naam"), int((RIGHT - LEFT) // s.cell), personal=True)
     if c.spec.ask_postcode:
         c.letters("postcode", _("Postcode"), 4)
     c.checkbox(

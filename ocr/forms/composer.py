@@ -56,11 +56,24 @@ class Composer:
             self.pages[-1].append(Text(x, self.y + size * PT, line, font, size))
             self.y += self.line_height(size)
 
-    def add_field(self, name: str, kind: str, area: Rect, cells: tuple[Rect, ...] = ()) -> None:
+    def add_field(
+        self,
+        name: str,
+        kind: str,
+        area: Rect,
+        cells: tuple[Rect, ...] = (),
+        *,
+        personal: bool = False,
+    ) -> None:
         """Record a field, converting page millimetres to the corner-mark frame."""
         self.fields.append(
             FieldLayout(
-                name, kind, self.page, to_mark_frame(area), tuple(map(to_mark_frame, cells))
+                name,
+                kind,
+                self.page,
+                to_mark_frame(area),
+                tuple(map(to_mark_frame, cells)),
+                personal,
             )
         )
 
@@ -84,7 +97,7 @@ class Composer:
             self.add_field(name, "checkbox", area, (cell,))
         self.y += height + 2.5
 
-    def letters(self, name: str, label: str, count: int) -> None:
+    def letters(self, name: str, label: str, count: int, *, personal: bool = False) -> None:
         """Draw a labelled row of letter boxes and record it as a field."""
         s = self.style
         self.ensure(self.line_height(s.small) + s.cell + 3)
@@ -93,7 +106,8 @@ class Composer:
         for cell in cells:
             self.pages[-1].append(Frame(cell, 0.45, 0.8))
         row = Rect(LEFT, self.y + 0.5, count * s.cell, s.cell)
-        self.add_field(name, "letters", Rect(row.x - 1.5, row.y - 1.5, row.w + 3, row.h + 3), cells)
+        area = Rect(row.x - 1.5, row.y - 1.5, row.w + 3, row.h + 3)
+        self.add_field(name, "letters", area, cells, personal=personal)
         self.y += s.cell + 3.5
 
     def answer(self, lines: int, label: str) -> None:

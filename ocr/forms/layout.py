@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
+from intake.personal import is_personal
 from ocr.forms.spec import PageId
 
 LAYOUT_SCHEMA = 1
@@ -44,6 +45,8 @@ class FieldLayout:
     page: int
     area: Rect
     cells: tuple[Rect, ...] = ()
+    # What the resident writes here names or reaches them (their name): personal data.
+    personal: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ class FormLayout:
                 page=f["page"],
                 area=Rect(**f["area"]),
                 cells=tuple(Rect(**c) for c in f["cells"]),
+                # Layouts printed before fields carried the flag: the core's list decides.
+                personal=bool(f.get("personal", is_personal(f["name"]))),
             )
             for f in data["fields"]
         )

@@ -77,17 +77,21 @@ def read_boxes(
                 reading.checked,
                 reading.unsure,
                 crops[spec.name],
+                spec.personal,
             )
         elif spec.kind == "letters":
             rows.append(_letter_row(spec, grid, ink, reach))
         else:
             text_ink[spec.name] = density(ink, _shrink(grid.box(spec.area), reach * 2))
-            fields[spec.name] = r.FieldResult("text", "", 1.0, None, False, crops[spec.name])
+            fields[spec.name] = r.FieldResult(
+                "text", "", 1.0, None, False, crops[spec.name], spec.personal
+            )
     readings = read_rows(page, ink, rows, languages=languages, dpi=grid.dpi, timeout=timeout)
+    personal = {spec.name for spec in layout.fields_on(number) if spec.personal}
     for name, letters in readings.items():
         unsure = letters.confidence < LOW_CONFIDENCE  # also ink that gave no letters
         fields[name] = r.FieldResult(
-            "letters", letters.text, letters.confidence, None, unsure, crops[name]
+            "letters", letters.text, letters.confidence, None, unsure, crops[name], name in personal
         )
     return fields, text_ink
 
@@ -139,6 +143,7 @@ def fill_text(
             None,
             confidence < LOW_CONFIDENCE,
             fields[spec.name].crop_png,
+            spec.personal,
         )
     return out
 

@@ -36,6 +36,8 @@ class FieldResult:
     checked: bool | None
     unsure: bool
     crop_png: bytes
+    # The printed form flags this field as personal data (a name).
+    personal: bool = False
 
 
 @dataclass
@@ -85,6 +87,7 @@ class FormRead:
                     checked=None,
                     unsure=before.unsure or result.unsure,
                     crop_png=before.crop_png,
+                    personal=before.personal or result.personal,
                 )
         return merged
 

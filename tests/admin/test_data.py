@@ -84,7 +84,8 @@ def test_exports_match_the_cli_and_personal_data_is_admin_only_and_audited(
         admin, f"/admin/consultations/{consultation}/export", {"format": "csv", "personal": "1"}
     )
     assert personal.headers["Content-Disposition"].endswith('demo-personal.csv"')
-    rows = list(csv.DictReader(io.StringIO(personal.get_data(as_text=True))))
+    body = personal.get_data(as_text=True).removeprefix("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(body), delimiter=";"))
     assert rows[0]["text"] == "'=SUM(A1) bomen" and rows[0]["contact"] == "'+32470000031"
     assert rows[0]["author_name"] == "Jan"
     with runtime.db.session() as session:

@@ -115,7 +115,7 @@ def test_export_writes_json_and_csv(data_dir: Path) -> None:
     assert empty == []
     out = data_dir / "demo.csv"
     inspraak(data_dir, "export", "demo", "--format", "csv", "-o", str(out))
-    header = next(csv.reader(io.StringIO(out.read_text())))
+    header = next(csv.reader(io.StringIO(out.read_text("utf-8-sig")), delimiter=";"))
     assert {"reference", "channel", "language", "status", "text", "received_at"} <= set(header)
     assert "contact" not in header
     missing = inspraak(data_dir, "export", "nope", check=False)

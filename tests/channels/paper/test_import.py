@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from channels.paper.importer import IMPORT_JOB
 from intake.models import Consultation, Contribution, Job, JobStatus
+from intake.storage import MediaNotFoundError
 from tests.channels.paper.conftest import HANDWRITTEN, TYPED, Desk, lab
 
 # Lowest character accuracy accepted, by what wrote the text (as in the reader's own tests).
@@ -121,8 +122,11 @@ def test_every_field_keeps_its_crop_beside_the_original_and_archive(
         kinds = [a.kind for a in dutch.attachments]
         assert kinds.count("original") == kinds.count("archive") == kinds.count("scan") == 1
         original = next(a for a in dutch.attachments if a.kind == "original")
-        assert original.sha256 == hashlib.sha256(scans["batch"].read_bytes()).hexdigest()
-        assert (original.media_type, original.pages) == ("application/pdf", 4)
+        # The batch holds three residents' forms: this one keeps only its own page.
+        assert (original.media_type, original.pages) == ("application/pdf", 1)
+        assert original.details["pages_of_file"] == [1]
+        with media.open(original.sha256) as handle, pikepdf.open(io.BytesIO(handle.read())) as pdf:
+            assert len(pdf.pages) == 1
         crops = {a.details["field"]: a for a in dutch.attachments if a.kind == "crop"}
         assert set(crops) == set(dutch.answers["fields"]) >= {"answer", "name", "consent"}
         for name, crop in crops.items():
@@ -133,6 +137,20 @@ def test_every_field_keeps_its_crop_beside_the_original_and_archive(
         archive = next(a for a in dutch.attachments if a.kind == "archive")
         with media.open(archive.sha256) as handle:
             assert handle.read(5) == b"%PDF-"
+        with media.open(archive.sha256) as handle, pikepdf.open(io.BytesIO(handle.read())) as pdf:
+            assert len(pdf.pages) == 1
+
+
+def test_the_whole_batch_leaves_the_store_once_each_form_owns_its_pages(
+    desk: Desk, scans: dict[str, Path], imported: subprocess.CompletedProcess[str]
+) -> None:
+    whole = hashlib.sha256(scans["batch"].read_bytes()).hexdigest()
+    with pytest.raises(MediaNotFoundError):
+        desk.runtime.media.size(whole)
+    with desk.runtime.db.session(write=False) as session:
+        _dutch, french, _letter = _batch(session, scans)
+        original = next(a for a in french.attachments if a.kind == "original")
+        assert (original.pages, original.details["pages_of_file"]) == (2, [2, 3])
 
 
 def test_bad_files_make_no_contribution_and_dead_jobs_with_reasons(
@@ -144,3 +162,49 @@ def test_bad_files_make_no_contribution_and_dead_jobs_with_reasons(
         assert set(BAD) <= set(dead)
         for name, reason in BAD.items():
             assert f": {reason}:" in (dead[name].last_error or "")
+
+
+def test_files_imported_whole_before_are_cut_into_their_forms_pages(
+    desk: Desk, scans: dict[str, Path], imported: subprocess.CompletedProcess[str]
+) -> None:
+    media = desk.runtime.media
+    # Make the batch look as an older version stored it: one whole file behind every form.
+    whole, _size = media.put_bytes(scans["batch"].read_bytes())
+    with desk.runtime.db.session() as session:
+        forms = _batch(session, scans)
+        joined, parts = pikepdf.new(), []
+        for form in forms:
+            archive = next(a for a in form.attachments if a.kind == "archive")
+            with media.open(archive.sha256 or "") as handle:
+                parts.append(pikepdf.open(io.BytesIO(handle.read())))
+            joined.pages.extend(parts[-1].pages)
+        out = io.BytesIO()
+        joined.save(out)
+        for part in [joined, *parts]:
+            part.close()
+        whole_archive, _size = media.put_bytes(out.getvalue())
+        for form in forms:
+            for attachment in form.attachments:
+                if attachment.kind in ("original", "archive"):
+                    attachment.sha256 = whole if attachment.kind == "original" else whole_archive
+                    attachment.pages = 4
+                    attachment.details = {"name": "batch.pdf"}
+        session.commit()
+
+    result = desk.cli("scans", "split")
+    assert "2 shared files cut" in result.stdout
+
+    for key in (whole, whole_archive):
+        with pytest.raises(MediaNotFoundError):
+            media.size(key)
+    with desk.runtime.db.session(write=False) as session:
+        for form, pages in zip(_batch(session, scans), ([1], [2, 3], [4]), strict=True):
+            for attachment in form.attachments:
+                if attachment.kind not in ("original", "archive"):
+                    continue
+                assert attachment.details["pages_of_file"] == pages
+                with media.open(attachment.sha256 or "") as handle:
+                    data = handle.read()
+                with pikepdf.open(io.BytesIO(data)) as pdf:
+                    assert len(pdf.pages) == len(pages) == attachment.pages
+    assert "0 shared files" in desk.cli("scans", "split").stdout

@@ -8,6 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
+from intake import privacy
 from intake.app import create_app
 from intake.config import ConfigError
 from intake.jobs import enqueue
@@ -120,3 +121,27 @@ def test_the_deletion_setting_is_on_by_default_and_checked(tmp_path: Path) -> No
     assert off.delete_provider_recordings is False
     with pytest.raises(ConfigError, match="INSPRAAK_DELETE_PROVIDER_RECORDINGS"):
         make_settings(tmp_path, INSPRAAK_DELETE_PROVIDER_RECORDINGS="maybe")
+
+
+def test_a_call_erased_before_its_recording_came_home_is_deleted_at_twilio(
+    voice_client: FlaskClient, voice_runtime: Runtime, twilio: FakeTwilio, phone_wav: bytes
+) -> None:
+    sid, _url = _recorded_call(voice_client, twilio, phone_wav)
+    with voice_runtime.db.session() as session:
+        reference = session.scalars(select(Contribution.reference)).one()
+        privacy.erase_contribution(
+            session,
+            reference,
+            secret=voice_runtime.settings.secret_key,
+            reason="Verzoek van de beller",
+            keep_jobs=voice_runtime.registry.after_erasure,
+        )
+        session.commit()
+    Worker(voice_runtime).run(until_idle=True)
+    assert twilio.deleted == [sid]
+    assert not [r for r in twilio.requests if r.method == "GET"]  # never fetched
+    with voice_runtime.db.session() as session:
+        assert session.scalars(select(Contribution)).all() == []
+        assert set(session.scalars(select(Job.status))) == {JobStatus.DONE}
+    stored = [p for p in voice_runtime.settings.data_dir.rglob("media/**/*") if p.is_file()]
+    assert [p for p in stored if not p.name.startswith(".")] == []
