@@ -22,9 +22,9 @@ from admin.replies import (
 )
 from admin.views import related
 from admin.views.contact import SAID
+from admin.views.media import personal_media_url
 from intake.contacts.held import progress
 from intake.contacts.send import CHANNELS
-from admin.views.media import personal_media_url
 from intake.i18n import N_
 from intake.i18n import gettext as _
 from intake.models import (
