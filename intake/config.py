@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from intake.files import private_dir
+
 DEFAULT_MEDIA_HOSTS = (
     "api.twilio.com",
     "media.twiliocdn.com",
@@ -89,6 +91,22 @@ def _url(env: Mapping[str, str], name: str, default: str | None) -> str | None:
     return raw.rstrip("/")
 
 
+def _media_hosts(env: Mapping[str, str]) -> tuple[str, ...]:
+    hosts = []
+    for raw in env.get("INSPRAAK_MEDIA_HOSTS", "").split(","):
+        entry = raw.strip().lower().removeprefix("https://")
+        if not entry:
+            continue
+        host = entry.removeprefix("http://")
+        if not re.fullmatch(r"\.?[a-z0-9]([a-z0-9.-]*[a-z0-9])?", host):
+            raise ConfigError(
+                "INSPRAAK_MEDIA_HOSTS lists host names (media.example.com, .example.com for "
+                f"its subdomains, http://host to allow plain http), got {raw.strip()!r}."
+            )
+        hosts.append(entry)
+    return tuple(hosts) or DEFAULT_MEDIA_HOSTS
+
+
 def _secret(env: Mapping[str, str], data_dir: Path) -> str:
     given = env.get("INSPRAAK_SECRET_KEY", "")
     if given:
@@ -146,7 +164,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     data_dir = Path(env.get("INSPRAAK_DATA_DIR") or "./var").resolve()
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(data_dir)
     except OSError as error:
         raise ConfigError(
             f"INSPRAAK_DATA_DIR {str(data_dir)!r} cannot be created: {error}"
@@ -158,8 +176,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             "(postgresql+psycopg://user@host/db)."
         )
     sid, token = _pair(env, "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
-    hosts = env.get("INSPRAAK_MEDIA_HOSTS", "")
-    media_hosts = tuple(h.strip().lower() for h in hosts.split(",") if h.strip())
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -170,7 +186,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         twilio_auth_token=token,
         twilio_api_base=_url(env, "TWILIO_API_BASE", None) or "https://api.twilio.com",
         twilio_from_number=_twilio_sender(env),
-        media_hosts=media_hosts or DEFAULT_MEDIA_HOSTS,
+        media_hosts=_media_hosts(env),
         telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN") or None,
         telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET") or None,
         telegram_api_base=_url(env, "TELEGRAM_API_BASE", None) or "https://api.telegram.org",

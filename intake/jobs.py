@@ -10,13 +10,14 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from intake.errors import SafeError
 from intake.models import Job, JobStatus, utcnow
 
 BACKOFF_BASE_SECONDS = 5
 BACKOFF_CAP_SECONDS = 3600
 
 
-class PermanentJobError(Exception):
+class PermanentJobError(SafeError):
     """Retrying cannot help (the input itself is bad): the job goes straight to dead."""
 
 
@@ -138,7 +139,10 @@ def backoff(attempts: int) -> timedelta:
 
 
 def fail_job(session: Session, job: ClaimedJob, error: str, *, permanent: bool = False) -> str:
-    """Record a failed attempt: retry later with backoff, or declare the job dead."""
+    """Record a failed attempt: retry later with backoff, or declare the job dead.
+
+    `error` is shown to staff: make it with `intake.errors.describe`, never `str(exception)`.
+    """
     now = utcnow()
     dead = permanent or job.attempts >= job.max_attempts
     status = JobStatus.DEAD if dead else JobStatus.QUEUED

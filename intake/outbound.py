@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from intake.errors import SafeError
 from intake.jobs import PermanentJobError, enqueue
 from intake.models import Contributor, OutboundMessage, utcnow
 from intake.plugins import JobContext
@@ -14,7 +15,7 @@ from intake.plugins import JobContext
 SEND_JOB = "outbound.send"
 
 
-class RecipientGoneError(Exception):
+class RecipientGoneError(SafeError):
     """The provider says this resident can never be reached again (blocked bot, dead number)."""
 
 

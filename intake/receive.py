@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from intake.db import Executor, dialect_name, insert
+from intake.errors import SafeError, describe
 from intake.inbound import Inbound, Sender
 from intake.models import Attachment, Contribution, ContributionStatus, Contributor, Job, utcnow
 from intake.prepared import Prepared, bound
@@ -19,7 +20,7 @@ from intake.references import new_reference
 REFERENCE_TRIES = 8
 
 
-class ReceiveError(Exception):
+class ReceiveError(SafeError):
     """The inbound cannot become a contribution (e.g. an unknown consultation)."""
 
 
@@ -148,7 +149,7 @@ def _insert_contribution(
         try:
             new_id = statement.scalar(session, {"reference": reference, **values})
         except IntegrityError as error:
-            raise ReceiveError(f"cannot store the contribution: {error.orig}") from None
+            raise ReceiveError(f"cannot store the contribution: {describe(error)}") from None
         if new_id is not None:
             return Receipt(int(new_id), reference, created=True)
         found = _existing(session, inbound)

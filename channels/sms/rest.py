@@ -12,6 +12,7 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from intake.config import Settings
+from intake.errors import SafeError
 from intake.fetch import FetchedMedia, fetch_media
 from intake.outbound import RecipientGoneError
 from intake.runtime import Runtime
@@ -23,8 +24,17 @@ RECIPIENT_GONE = {21211, 21214, 21610, 21612, 21614, 63003}
 WHATSAPP_PREFIX = "whatsapp:"
 
 
-class TwilioNotConfiguredError(Exception):
+class TwilioNotConfiguredError(SafeError):
     """Twilio credentials or the sending number are missing from the settings."""
+
+
+class TwilioError(SafeError):
+    """Twilio refused or failed a request; the message gives its HTTP status and error code."""
+
+    @classmethod
+    def of(cls, error: TwilioRestException) -> TwilioError:
+        """Keep Twilio's status and code, not its message (it may repeat what was sent)."""
+        return cls(f"Twilio answered HTTP {error.status}, error {error.code}")
 
 
 class RootedHttpClient(TwilioHttpClient):
@@ -77,7 +87,7 @@ def _create(runtime: Runtime, to: str, body: str, prefix: str) -> str:
         except TwilioRestException as error:
             if error.code in RECIPIENT_GONE:
                 raise RecipientGoneError(f"Twilio error {error.code}") from None
-            raise RuntimeError(f"Twilio answered HTTP {error.status}, error {error.code}") from None
+            raise TwilioError.of(error) from None
     return str(message.sid)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.base.exceptions import TwilioRestException
 
-from channels.sms.rest import download_media, twilio_client
+from channels.sms.rest import TwilioError, download_media, twilio_client
 from channels.voice.adapter import DELETE_JOB, TRANSCRIBE_JOB
 from intake.fetch import MediaFetchError, MediaRefusedError
 from intake.jobs import enqueue
@@ -94,9 +94,7 @@ def delete_recording(session: Session, payload: Mapping[str, Any], ctx: JobConte
             client.recordings(sid).delete()
         except TwilioRestException as error:
             if error.status != 404:
-                raise RuntimeError(
-                    f"Twilio answered HTTP {error.status}, error {error.code}"
-                ) from None
+                raise TwilioError.of(error) from None
     log.info("recording deleted at Twilio")
 
 

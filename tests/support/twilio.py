@@ -41,6 +41,7 @@ def message_params(
     sid: str | None = None,
     media: Sequence[tuple[str, str]] = (),
     whatsapp: bool = False,
+    profile_name: str = "Resident",
     account_sid: str = ACCOUNT_SID,
 ) -> dict[str, str]:
     """Build the form fields of Twilio's Messaging webhook for one incoming message."""
@@ -67,6 +68,9 @@ def message_params(
         "From": prefix + number,
         "ApiVersion": API_VERSION,
     }
+    if whatsapp:  # WhatsApp adds the sender's profile name and number without "+"
+        params["ProfileName"] = profile_name
+        params["WaId"] = number.removeprefix("+")
     for index, (url, content_type) in enumerate(media):
         params[f"MediaUrl{index}"] = url
         params[f"MediaContentType{index}"] = content_type
@@ -116,7 +120,7 @@ class FakeTwilio:
             "TWILIO_AUTH_TOKEN": self.auth_token,
             "TWILIO_API_BASE": self.base_url,
             "TWILIO_FROM_NUMBER": OUR_NUMBER,
-            "INSPRAAK_MEDIA_HOSTS": "127.0.0.1",
+            "INSPRAAK_MEDIA_HOSTS": "http://127.0.0.1",  # the fake serves plain http
             **extra,
         }
 
