@@ -45,7 +45,7 @@ class Settings:
     max_text_length: int = 5000
     job_lease_seconds: int = 300
     extra_plugins: tuple[str, ...] = ()
-    delete_provider_recordings: bool = True
+    delete_at_provider: bool = True
 
     @property
     def media_dir(self) -> Path:
@@ -105,6 +105,20 @@ def _media_hosts(env: Mapping[str, str]) -> tuple[str, ...]:
             )
         hosts.append(entry)
     return tuple(hosts) or DEFAULT_MEDIA_HOSTS
+
+
+def _delete_at_provider(env: Mapping[str, str]) -> bool:
+    current = _bool(env, "INSPRAAK_DELETE_AT_PROVIDER", True)
+    # The earlier name, from when only call recordings were deleted, still works.
+    if not env.get("INSPRAAK_DELETE_PROVIDER_RECORDINGS", "").strip():
+        return current
+    earlier = _bool(env, "INSPRAAK_DELETE_PROVIDER_RECORDINGS", True)
+    if env.get("INSPRAAK_DELETE_AT_PROVIDER", "").strip() and earlier != current:
+        raise ConfigError(
+            "INSPRAAK_DELETE_AT_PROVIDER and INSPRAAK_DELETE_PROVIDER_RECORDINGS disagree; "
+            "keep only INSPRAAK_DELETE_AT_PROVIDER."
+        )
+    return earlier
 
 
 def _secret(env: Mapping[str, str], data_dir: Path) -> str:
@@ -198,5 +212,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         extra_plugins=tuple(
             p.strip() for p in env.get("INSPRAAK_PLUGINS", "").split(",") if p.strip()
         ),
-        delete_provider_recordings=_bool(env, "INSPRAAK_DELETE_PROVIDER_RECORDINGS", True),
+        delete_at_provider=_delete_at_provider(env),
     )

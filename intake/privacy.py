@@ -104,6 +104,11 @@ def remove_media(media: MediaStore, keys: Iterable[str]) -> None:
         media.delete(key)
 
 
+def remove_unused_media(session: Session, media: MediaStore, keys: Iterable[str]) -> None:
+    """Delete originals no attachment points at (downloaded for a contribution since erased)."""
+    remove_media(media, _unused_keys(session, keys))
+
+
 def _expired_attachments(session: Session, now: datetime) -> list[Attachment]:
     found: list[Attachment] = []
     retention = {c.id: c.retention_days for c in session.scalars(select(Consultation))}

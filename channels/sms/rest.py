@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
@@ -99,6 +102,39 @@ def send_sms(runtime: Runtime, address: str, body: str) -> str:
 def send_whatsapp(runtime: Runtime, address: str, body: str) -> str:
     """Send `body` to a number on WhatsApp through Twilio; return the message sid."""
     return _create(runtime, address.removeprefix(WHATSAPP_PREFIX), body, WHATSAPP_PREFIX)
+
+
+# A message's media item, as Twilio's webhook names it (the MediaUrl of an MMS or WhatsApp).
+MEDIA_PATH = re.compile(
+    r"/2010-04-01/Accounts/(AC[0-9a-fA-F]{32})/Messages/([MS]M[0-9a-fA-F]{32})"
+    r"/Media/(ME[0-9a-fA-F]{32})$"
+)
+
+
+@dataclass(frozen=True)
+class MediaAtTwilio:
+    """Where a message's media item lives at Twilio: its message and media sids."""
+
+    message_sid: str
+    media_sid: str
+
+    @classmethod
+    def of(cls, url: str, account_sid: str | None) -> MediaAtTwilio | None:
+        """Read the sids from a MediaUrl of our own account; None for any other URL."""
+        found = MEDIA_PATH.search(urlsplit(url).path)
+        if found is None or found.group(1) != account_sid:
+            return None
+        return cls(found.group(2), found.group(3))
+
+
+def delete_message_media(settings: Settings, media: MediaAtTwilio) -> None:
+    """Delete a media item at Twilio; one already gone counts as deleted."""
+    with twilio_client(settings) as client:
+        try:
+            client.messages(media.message_sid).media(media.media_sid).delete()
+        except TwilioRestException as error:
+            if error.status != 404:
+                raise TwilioError.of(error) from None
 
 
 def download_media(runtime: Runtime, url: str, max_bytes: int) -> FetchedMedia:

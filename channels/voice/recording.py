@@ -17,6 +17,7 @@ from intake.fetch import MediaFetchError, MediaRefusedError
 from intake.jobs import enqueue
 from intake.models import Attachment, Contribution
 from intake.plugins import JobContext
+from intake.privacy import remove_unused_media
 
 log = logging.getLogger("inspraak.voice")
 # Twilio's WAV is 8 kHz 16-bit mono: 16 kB a second, so this allows over fifteen minutes.
@@ -39,6 +40,9 @@ def fetch_recording(session: Session, payload: Mapping[str, Any], ctx: JobContex
     # Checked in a read-only session: the job's own would hold SQLite's write lock during
     # the download, and every webhook would wait for it.
     with ctx.runtime.db.session(write=False) as reading:
+        if reading.get(Contribution, int(payload["contribution_id"])) is None:
+            _delete_at_twilio(session, ctx, sid)  # erased before it was fetched
+            return
         if _already_kept(reading, int(payload["contribution_id"]), sid):
             return
     url = recording_file_url(str(payload["url"]))
@@ -53,7 +57,11 @@ def fetch_recording(session: Session, payload: Mapping[str, Any], ctx: JobContex
         _missing(session, payload, sid, UNAVAILABLE, str(error))
         return
     contribution = session.get(Contribution, payload["contribution_id"])
-    if contribution is None or _already_kept(session, contribution.id, sid):
+    if contribution is None:  # erased during the download: keep nothing, here or there
+        remove_unused_media(session, ctx.runtime.media, [fetched.sha256])
+        _delete_at_twilio(session, ctx, sid)
+        return
+    if _already_kept(session, contribution.id, sid):
         return
     duration = payload.get("duration_seconds")
     attachment = Attachment(
@@ -80,10 +88,16 @@ def fetch_recording(session: Session, payload: Mapping[str, Any], ctx: JobContex
             },
             contribution_id=contribution.id,
         )
-    if ctx.runtime.settings.delete_provider_recordings:
-        # A job of its own, so Twilio's copy goes only once ours is committed.
-        enqueue(session, DELETE_JOB, {"recording_sid": sid}, contribution_id=contribution.id)
+    _delete_at_twilio(session, ctx, sid)
     session.flush()
+
+
+def _delete_at_twilio(session: Session, ctx: JobContext, sid: str) -> None:
+    """Queue the deletion of Twilio's copy, to run once this job's work is committed."""
+    if ctx.runtime.settings.delete_at_provider:
+        # A job of its own, so Twilio's copy goes only once ours is committed; not tied to
+        # the contribution, so that erasing it meanwhile does not cancel the deletion.
+        enqueue(session, DELETE_JOB, {"recording_sid": sid})
 
 
 def delete_recording(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:

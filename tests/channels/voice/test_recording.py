@@ -115,8 +115,13 @@ def test_a_recording_already_deleted_at_twilio_counts_as_deleted(
 
 
 def test_the_deletion_setting_is_on_by_default_and_checked(tmp_path: Path) -> None:
-    assert make_settings(tmp_path).delete_provider_recordings is True
-    off = make_settings(tmp_path, INSPRAAK_DELETE_PROVIDER_RECORDINGS="no")
-    assert off.delete_provider_recordings is False
+    assert make_settings(tmp_path).delete_at_provider is True
+    off = make_settings(tmp_path, INSPRAAK_DELETE_PROVIDER_RECORDINGS="no")  # the earlier name
+    assert off.delete_at_provider is False
+    assert make_settings(tmp_path, INSPRAAK_DELETE_AT_PROVIDER="off").delete_at_provider is False
+    with pytest.raises(ConfigError, match="disagree"):
+        make_settings(
+            tmp_path, INSPRAAK_DELETE_AT_PROVIDER="yes", INSPRAAK_DELETE_PROVIDER_RECORDINGS="no"
+        )
     with pytest.raises(ConfigError, match="INSPRAAK_DELETE_PROVIDER_RECORDINGS"):
         make_settings(tmp_path, INSPRAAK_DELETE_PROVIDER_RECORDINGS="maybe")
