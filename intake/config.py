@@ -18,8 +18,26 @@ DEFAULT_MEDIA_HOSTS = (
 )
 
 
+QUOTA_KINDS = ("messages", "media", "calls")
+DEFAULT_QUOTAS = {"messages": "20/hour,60/day", "media": "5/hour,10/day", "calls": "5/day"}
+WINDOWS = {"hour": 3600, "day": 86400}
+
+
 class ConfigError(Exception):
     """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Quota:
+    """How many of one thing one sender may send per hour and per day (None: no limit)."""
+
+    per_hour: int | None = None
+    per_day: int | None = None
+
+    def limits(self) -> tuple[tuple[str, int], ...]:
+        """Return (window, limit) pairs, the longest window first."""
+        pairs = (("day", self.per_day), ("hour", self.per_hour))
+        return tuple((window, limit) for window, limit in pairs if limit is not None)
 
 
 @dataclass(frozen=True)
@@ -46,11 +64,16 @@ class Settings:
     job_lease_seconds: int = 300
     extra_plugins: tuple[str, ...] = ()
     delete_at_provider: bool = True
+    quotas: Mapping[str, Quota] = field(default_factory=dict)
 
     @property
     def media_dir(self) -> Path:
         """Return the folder where originals (audio, scans, photos) are kept."""
         return self.data_dir / "media"
+
+    def quota(self, kind: str, channel: str) -> Quota:
+        """Return the quota of `kind` (messages, media, calls) for one sender on `channel`."""
+        return self.quotas.get(f"{kind}:{channel}") or self.quotas.get(kind) or Quota()
 
     @property
     def is_sqlite(self) -> bool:
@@ -105,6 +128,32 @@ def _media_hosts(env: Mapping[str, str]) -> tuple[str, ...]:
             )
         hosts.append(entry)
     return tuple(hosts) or DEFAULT_MEDIA_HOSTS
+
+
+def _quota(name: str, raw: str) -> Quota:
+    counts: dict[str, int | None] = {}
+    if raw.strip().lower() in ("off", "none"):
+        return Quota()
+    for part in raw.split(","):
+        match = re.fullmatch(r"\s*(\d+)\s*/\s*(hour|day)\s*", part.lower())
+        if match is None or match.group(2) in counts or int(match.group(1)) < 1:
+            raise ConfigError(
+                f"{name} must look like 20/hour,60/day (either part may be left out, "
+                f"or off for no limit), got {raw!r}."
+            )
+        counts[match.group(2)] = int(match.group(1))
+    return Quota(per_hour=counts.get("hour"), per_day=counts.get("day"))
+
+
+def _quotas(env: Mapping[str, str]) -> dict[str, Quota]:
+    quotas = {kind: _quota(kind, default) for kind, default in DEFAULT_QUOTAS.items()}
+    for name, value in env.items():
+        match = re.fullmatch(r"INSPRAAK_QUOTA_(MESSAGES|MEDIA|CALLS)(?:_([A-Z0-9]+))?", name)
+        if match is None or not value.strip():
+            continue
+        kind, channel = match.group(1).lower(), match.group(2)
+        quotas[f"{kind}:{channel.lower()}" if channel else kind] = _quota(name, value)
+    return quotas
 
 
 def _delete_at_provider(env: Mapping[str, str]) -> bool:
@@ -213,4 +262,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             p.strip() for p in env.get("INSPRAAK_PLUGINS", "").split(",") if p.strip()
         ),
         delete_at_provider=_delete_at_provider(env),
+        quotas=_quotas(env),
     )

@@ -39,7 +39,13 @@ def queue_message(
     )
     session.add(message)
     session.flush()
-    enqueue(session, SEND_JOB, {"message_id": message.id}, contribution_id=contribution_id)
+    enqueue(
+        session,
+        SEND_JOB,
+        {"message_id": message.id},
+        contribution_id=contribution_id,
+        contributor_id=contributor.id,
+    )
     return message
 
 

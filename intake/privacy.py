@@ -16,6 +16,7 @@ from intake.models import (
     Contribution,
     Contributor,
     ConversationState,
+    SenderQuota,
     utcnow,
 )
 from intake.storage import MediaStore
@@ -93,6 +94,7 @@ def erase_contributor(session: Session, contributor_id: int) -> Erasure:
     address_hash = contributor.address_hash
     erasure = erase_contributions(session, ids)
     session.execute(delete(ConversationState).where(ConversationState.key_hash == address_hash))
+    session.execute(delete(SenderQuota).where(SenderQuota.key_hash == address_hash))
     session.execute(delete(Contributor).where(Contributor.id == contributor_id))
     session.expire_all()
     return erasure
@@ -143,6 +145,8 @@ def purge(
     for attachment in expired:
         attachment.details = {**attachment.details, "purged_at": now.isoformat()}
         attachment.sha256 = None
+    # What a sender sent lately matters only while its day lasts.
+    session.execute(delete(SenderQuota).where(SenderQuota.day_start < now - timedelta(days=1)))
     done, live = _closed_consultations(session, now - timedelta(days=contact_days))
     contacts = 0
     if done:

@@ -5,4 +5,9 @@ from channels.paper.cli import scans
 from channels.paper.importer import IMPORT_JOB, import_file_job
 from intake.plugins import Plugin
 
-plugin = Plugin(name=CHANNEL, job_handlers={IMPORT_JOB: import_file_job}, commands=[scans])
+plugin = Plugin(
+    name=CHANNEL,
+    job_handlers={IMPORT_JOB: import_file_job},
+    commands=[scans],
+    heavy_jobs={IMPORT_JOB},
+)

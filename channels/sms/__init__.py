@@ -11,4 +11,5 @@ plugin = Plugin(
     blueprints=[blueprint],
     job_handlers={MEDIA_JOB: fetch_message_media, DELETE_MEDIA_JOB: delete_media_job},
     senders={SMS: send_sms, WHATSAPP: send_whatsapp},
+    heavy_jobs={MEDIA_JOB},
 )

@@ -9,4 +9,5 @@ plugin = Plugin(
     name="voice",
     blueprints=[blueprint],
     job_handlers={RECORDING_JOB: fetch_recording, DELETE_JOB: delete_recording},
+    heavy_jobs={RECORDING_JOB},
 )

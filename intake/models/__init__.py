@@ -13,9 +13,11 @@ from intake.models.forms import PrintedForm
 from intake.models.operations import (
     ConversationState,
     Job,
+    JobLane,
     JobStatus,
     OutboundMessage,
     RateCounter,
+    SenderQuota,
     WorkerHeartbeat,
 )
 from intake.models.results import (
@@ -45,6 +47,7 @@ __all__ = [
     "ConversationState",
     "Decision",
     "Job",
+    "JobLane",
     "JobStatus",
     "OutboundMessage",
     "PrintedForm",
@@ -52,6 +55,7 @@ __all__ = [
     "ReviewNote",
     "ReviewState",
     "Role",
+    "SenderQuota",
     "StaffUser",
     "Tag",
     "TextOrigin",

@@ -104,11 +104,13 @@ def test_a_recording_already_deleted_at_twilio_counts_as_deleted(
     voice_client: FlaskClient, voice_runtime: Runtime, twilio: FakeTwilio, phone_wav: bytes
 ) -> None:
     sid, _url = _recorded_call(voice_client, twilio, phone_wav)
-    with voice_runtime.db.session() as session:
+    Worker(voice_runtime).run(until_idle=True)  # fetched, then deleted at Twilio
+    with voice_runtime.db.session() as session:  # deleted again: Twilio answers 404
         enqueue(session, "voice.delete_recording", {"recording_sid": sid})
         session.commit()
     Worker(voice_runtime).run(until_idle=True)
     assert twilio.deleted == [sid]
+    assert [r.method for r in twilio.requests].count("DELETE") == 2
     with voice_runtime.db.session() as session:
         statuses = set(session.scalars(select(Job.status)))
     assert statuses == {JobStatus.DONE}
