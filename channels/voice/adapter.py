@@ -18,6 +18,9 @@ DEFAULT_LANGUAGE = "nl"
 # The recording callback reports these once Twilio has a file (or knows it never will).
 COMPLETED = "completed"
 AWAITING_TRANSCRIPTION = "awaiting_transcription"
+# What Twilio puts in `From` when the caller's number is hidden (ANONYMOUS, RESTRICTED,
+# UNKNOWN, BLOCKED spelled on a keypad): not one caller, but everyone who hides their number.
+HIDDEN_NUMBERS = frozenset({"+266696687", "+7378742833", "+8656696", "+2562533"})
 
 
 class MalformedCallError(Exception):
@@ -73,6 +76,11 @@ class Choices:
     consultation_id: int | None = None
     caller_hash: str | None = None
     tries: int = 0
+
+
+def is_hidden(number: str) -> bool:
+    """Tell whether the caller hid their number (Twilio's placeholders, or no number)."""
+    return number in HIDDEN_NUMBERS or not any(c.isdigit() for c in number)
 
 
 def caller_hash(secret: str, number: str) -> str | None:

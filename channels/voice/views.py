@@ -21,6 +21,7 @@ from channels.voice.adapter import (
     MalformedCallError,
     Recording,
     caller_hash,
+    is_hidden,
     to_inbound,
 )
 from channels.voice.calls import load_choices, open_consultations, save_choices
@@ -73,10 +74,13 @@ def start() -> Response:
     settings = runtime().settings
     session = db_session()
     caller = caller_hash(settings.secret_key, call.caller)
-    refused = _over_quota(session, settings, caller) if caller else None
-    if refused is not None:
-        session.commit()
-        return _xml(refused)
+    # Callers who hide their number all share Twilio's placeholder: no limit for them, or
+    # one of them could use it up for all.
+    if caller is not None and not is_hidden(call.caller):
+        refused = _over_quota(session, settings, caller)
+        if refused is not None:
+            session.commit()
+            return _xml(refused)
     choices = Choices(caller_hash=caller)
     save_choices(session, settings.secret_key, call.sid, "language", choices)
     session.commit()

@@ -242,7 +242,9 @@ def test_a_caller_over_the_daily_calls_is_told_once_then_rejected_unanswered(
 
     first, second, third, fourth = (call(FLOODER) for _ in range(4))
     other = call(NEIGHBOUR)
+    hidden = [call("+266696687") for _ in range(4)]  # everyone who hides their number
     assert "<Gather" in first and "<Gather" in second and "<Gather" in other
+    assert all("<Gather" in answer for answer in hidden)
     assert "U belde vandaag al vaak" in third and "Vous avez déjà appelé souvent" in third
     assert "You have already called often today" in third and "<Hangup" in third
     assert '<Reject reason="busy"' in fourth and "<Say" not in fourth
