@@ -14,4 +14,5 @@ plugin = Plugin(
     blueprints=[blueprint],
     job_handlers={UPDATE_JOB: update_job, THEMES_JOB: compute_themes_job},
     commands=[purge, erase],
+    heavy_jobs={THEMES_JOB},
 )

@@ -107,6 +107,9 @@ def main() -> None:
         "TWILIO_ACCOUNT_SID": ACCOUNT,
         "TWILIO_AUTH_TOKEN": TOKEN,
         "BARE_DATABASE": str(work / "bare.db"),
+        # Each sender here texts hundreds of times a minute, far over any resident's limit:
+        # with the limit off every message takes the whole path, its counting included.
+        "INSPRAAK_QUOTA_MESSAGES": "off",
     }
     env.pop("INSPRAAK_DATABASE_URL", None)
     subprocess.run([BIN / "inspraak", "db", "upgrade"], env=env, check=True, capture_output=True)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import logging
+from types import TracebackType
 from typing import Any
 
 from flask import Flask, g, render_template, request
+from flask.logging import default_handler
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.datastructures import LanguageAccept
@@ -14,9 +16,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from intake import health, i18n
+from intake import health, i18n, logs
 from intake.config import Settings
 from intake.csrf import init_csrf
+from intake.errors import safe_traceback
 from intake.headers import protective_headers
 from intake.labels import status_explanation, status_label
 from intake.runtime import Runtime
@@ -66,6 +69,23 @@ class _CookieSessions(SecureCookieSessionInterface):
         return signer
 
 
+class InspraakFlask(Flask):
+    """Flask, logging a failed request by its route and a safe description of the error."""
+
+    def log_exception(
+        self,
+        exc_info: tuple[type[BaseException], BaseException, TracebackType]
+        | tuple[None, None, None],
+    ) -> None:
+        """Log an unhandled error without its message: it may carry the request's data."""
+        error = exc_info[1]
+        if error is None:
+            return
+        self.logger.error(
+            "Exception on %s [%s]\n%s", request.path, request.method, safe_traceback(error)
+        )
+
+
 def _error_page(error: HTTPException) -> tuple[str, int]:
     return render_template("error.html", error=error), error.code or 500
 
@@ -73,7 +93,8 @@ def _error_page(error: HTTPException) -> tuple[str, int]:
 def create_app(settings: Settings | None = None, runtime_: Runtime | None = None) -> Flask:
     """Build the web app: core routes plus every registered plugin's blueprints."""
     rt = runtime_ or Runtime.start(settings)
-    app = Flask("intake", template_folder="templates")
+    app = InspraakFlask("intake", template_folder="templates")
+    logs.protect(default_handler)  # Flask's own handler, used when nobody configured logging
     app.config.update(
         SECRET_KEY=rt.settings.secret_key,
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,

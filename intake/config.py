@@ -11,6 +11,8 @@ from pathlib import Path
 
 import phonenumbers
 
+from intake.files import private_dir
+
 DEFAULT_MEDIA_HOSTS = (
     "api.twilio.com",
     "media.twiliocdn.com",
@@ -18,8 +20,26 @@ DEFAULT_MEDIA_HOSTS = (
 )
 
 
+QUOTA_KINDS = ("messages", "media", "calls")
+DEFAULT_QUOTAS = {"messages": "20/hour,60/day", "media": "5/hour,10/day", "calls": "5/day"}
+WINDOWS = {"hour": 3600, "day": 86400}
+
+
 class ConfigError(Exception):
     """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Quota:
+    """How many of one thing one sender may send per hour and per day (None: no limit)."""
+
+    per_hour: int | None = None
+    per_day: int | None = None
+
+    def limits(self) -> tuple[tuple[str, int], ...]:
+        """Return (window, limit) pairs, the longest window first."""
+        pairs = (("day", self.per_day), ("hour", self.per_hour))
+        return tuple((window, limit) for window, limit in pairs if limit is not None)
 
 
 @dataclass(frozen=True)
@@ -45,7 +65,8 @@ class Settings:
     max_text_length: int = 5000
     job_lease_seconds: int = 300
     extra_plugins: tuple[str, ...] = ()
-    delete_provider_recordings: bool = True
+    delete_at_provider: bool = True
+    quotas: Mapping[str, Quota] = field(default_factory=dict)
     sms_regions: tuple[str, ...] = ("BE",)
     confirmations_per_address: int = 3
     confirmations_per_network: int = 5
@@ -57,6 +78,10 @@ class Settings:
     def media_dir(self) -> Path:
         """Return the folder where originals (audio, scans, photos) are kept."""
         return self.data_dir / "media"
+
+    def quota(self, kind: str, channel: str) -> Quota:
+        """Return the quota of `kind` (messages, media, calls) for one sender on `channel`."""
+        return self.quotas.get(f"{kind}:{channel}") or self.quotas.get(kind) or Quota()
 
     @property
     def is_sqlite(self) -> bool:
@@ -95,6 +120,62 @@ def _url(env: Mapping[str, str], name: str, default: str | None) -> str | None:
     if not raw.startswith(("http://", "https://")):
         raise ConfigError(f"{name} must start with http:// or https://, got {raw!r}.")
     return raw.rstrip("/")
+
+
+def _media_hosts(env: Mapping[str, str]) -> tuple[str, ...]:
+    hosts = []
+    for raw in env.get("INSPRAAK_MEDIA_HOSTS", "").split(","):
+        entry = raw.strip().lower().removeprefix("https://")
+        if not entry:
+            continue
+        host = entry.removeprefix("http://")
+        if not re.fullmatch(r"\.?[a-z0-9]([a-z0-9.-]*[a-z0-9])?", host):
+            raise ConfigError(
+                "INSPRAAK_MEDIA_HOSTS lists host names (media.example.com, .example.com for "
+                f"its subdomains, http://host to allow plain http), got {raw.strip()!r}."
+            )
+        hosts.append(entry)
+    return tuple(hosts) or DEFAULT_MEDIA_HOSTS
+
+
+def _quota(name: str, raw: str) -> Quota:
+    counts: dict[str, int | None] = {}
+    if raw.strip().lower() in ("off", "none"):
+        return Quota()
+    for part in raw.split(","):
+        match = re.fullmatch(r"\s*(\d+)\s*/\s*(hour|day)\s*", part.lower())
+        if match is None or match.group(2) in counts or int(match.group(1)) < 1:
+            raise ConfigError(
+                f"{name} must look like 20/hour,60/day (either part may be left out, "
+                f"or off for no limit), got {raw!r}."
+            )
+        counts[match.group(2)] = int(match.group(1))
+    return Quota(per_hour=counts.get("hour"), per_day=counts.get("day"))
+
+
+def _quotas(env: Mapping[str, str]) -> dict[str, Quota]:
+    quotas = {kind: _quota(kind, default) for kind, default in DEFAULT_QUOTAS.items()}
+    for name, value in env.items():
+        match = re.fullmatch(r"INSPRAAK_QUOTA_(MESSAGES|MEDIA|CALLS)(?:_([A-Z0-9]+))?", name)
+        if match is None or not value.strip():
+            continue
+        kind, channel = match.group(1).lower(), match.group(2)
+        quotas[f"{kind}:{channel.lower()}" if channel else kind] = _quota(name, value)
+    return quotas
+
+
+def _delete_at_provider(env: Mapping[str, str]) -> bool:
+    current = _bool(env, "INSPRAAK_DELETE_AT_PROVIDER", True)
+    # The earlier name, from when only call recordings were deleted, still works.
+    if not env.get("INSPRAAK_DELETE_PROVIDER_RECORDINGS", "").strip():
+        return current
+    earlier = _bool(env, "INSPRAAK_DELETE_PROVIDER_RECORDINGS", True)
+    if env.get("INSPRAAK_DELETE_AT_PROVIDER", "").strip() and earlier != current:
+        raise ConfigError(
+            "INSPRAAK_DELETE_AT_PROVIDER and INSPRAAK_DELETE_PROVIDER_RECORDINGS disagree; "
+            "keep only INSPRAAK_DELETE_AT_PROVIDER."
+        )
+    return earlier
 
 
 def _secret(env: Mapping[str, str], data_dir: Path) -> str:
@@ -168,7 +249,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     data_dir = Path(env.get("INSPRAAK_DATA_DIR") or "./var").resolve()
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(data_dir)
     except OSError as error:
         raise ConfigError(
             f"INSPRAAK_DATA_DIR {str(data_dir)!r} cannot be created: {error}"
@@ -180,8 +261,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             "(postgresql+psycopg://user@host/db)."
         )
     sid, token = _pair(env, "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
-    hosts = env.get("INSPRAAK_MEDIA_HOSTS", "")
-    media_hosts = tuple(h.strip().lower() for h in hosts.split(",") if h.strip())
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -192,7 +271,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         twilio_auth_token=token,
         twilio_api_base=_url(env, "TWILIO_API_BASE", None) or "https://api.twilio.com",
         twilio_from_number=_twilio_sender(env),
-        media_hosts=media_hosts or DEFAULT_MEDIA_HOSTS,
+        media_hosts=_media_hosts(env),
         telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN") or None,
         telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET") or None,
         telegram_api_base=_url(env, "TELEGRAM_API_BASE", None) or "https://api.telegram.org",
@@ -204,7 +283,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         extra_plugins=tuple(
             p.strip() for p in env.get("INSPRAAK_PLUGINS", "").split(",") if p.strip()
         ),
-        delete_provider_recordings=_bool(env, "INSPRAAK_DELETE_PROVIDER_RECORDINGS", True),
+        delete_at_provider=_delete_at_provider(env),
+        quotas=_quotas(env),
         sms_regions=_regions(env),
         confirmations_per_address=_int(env, "INSPRAAK_CONFIRMATIONS_PER_ADDRESS", 3),
         confirmations_per_network=_int(env, "INSPRAAK_CONFIRMATIONS_PER_NETWORK", 5),

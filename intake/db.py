@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
@@ -12,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from intake.files import create_private
 from intake.groupcommit import GroupCommit
 from intake.writeturn import WriteTurn
 
@@ -58,9 +61,23 @@ def _writing(connection: Connection) -> Iterator[None]:
         connection.execution_options(**{WRITE_OPTION: False})
 
 
+def _create_private_database(url: str) -> None:
+    # SQLite gives its -wal and -shm files the mode of the database file: made 0600 here,
+    # before SQLite creates it with whatever the umask allows, all three stay private.
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    # There already, or no folder for it: SQLite says so when it connects.
+    with contextlib.suppress(FileExistsError, FileNotFoundError):
+        os.close(create_private(Path(database), exclusive=True))
+
+
 def make_engine(url: str, **options: Any) -> Engine:
     """Create an engine for `url`, tuned for Inspraak's use of it."""
+    # A statement's values are residents' numbers and words: never in an error's text.
+    options.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
+        _create_private_database(url)
         engine = create_engine(
             url, connect_args={"timeout": 30, "isolation_level": None}, **options
         )

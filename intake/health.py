@@ -9,7 +9,8 @@ from flask import Blueprint, jsonify
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from intake.models import Job, JobStatus, WorkerHeartbeat, utcnow
+from intake.jobs import count_unfinished
+from intake.models import WorkerHeartbeat, utcnow
 from intake.web import db_session
 
 blueprint = Blueprint("health", __name__)
@@ -30,13 +31,7 @@ def healthz() -> Any:
     session = db_session()
     try:
         last_seen = session.scalar(select(func.max(WorkerHeartbeat.seen_at)))
-        counts = dict(
-            session.execute(
-                select(Job.status, func.count())
-                .where(Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.DEAD]))
-                .group_by(Job.status)
-            ).all()
-        )
+        counts = count_unfinished(session)
     except SQLAlchemyError as error:
         body = {"status": "error", "database": f"unreachable: {type(error).__name__}"}
         return jsonify(body), 503

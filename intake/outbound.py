@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from intake.errors import SafeError
 from intake.jobs import PermanentJobError, enqueue
 from intake.models import Contributor, OutboundMessage, utcnow
 from intake.plugins import JobContext
@@ -19,7 +20,7 @@ from intake.plugins import JobContext
 SEND_JOB = "outbound.send"
 
 
-class RecipientGoneError(Exception):
+class RecipientGoneError(SafeError):
     """The provider says this resident can never be reached again (blocked bot, dead number)."""
 
 
@@ -53,7 +54,13 @@ def queue_message(
     )
     session.add(message)
     session.flush()
-    enqueue(session, SEND_JOB, {"message_id": message.id}, contribution_id=contribution_id)
+    enqueue(
+        session,
+        SEND_JOB,
+        {"message_id": message.id},
+        contribution_id=contribution_id,
+        contributor_id=contributor.id,
+    )
     return message
 
 

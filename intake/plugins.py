@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Protocol
@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import click
 from flask import Blueprint, Flask
 from sqlalchemy.orm import Session
+
+from intake.jobs import declare_heavy
 
 if TYPE_CHECKING:
     from intake.runtime import Runtime
@@ -62,6 +64,9 @@ class Plugin:
     # Job kinds that still run when their contribution is erased: clean-ups at a provider
     # (a recording Twilio still holds), which must not be lost with the contribution.
     after_erasure: Sequence[str] = ()
+    heavy_jobs: Collection[str] = ()
+    """Job kinds of this plugin that take long (OCR, speech, downloads): claimed after
+    replies and other short jobs, and in turns between senders."""
 
 
 class DuplicateRegistrationError(Exception):
@@ -89,6 +94,10 @@ class Registry:
         for channel in plugin.senders:
             if channel in self.senders:
                 raise DuplicateRegistrationError(f"channel {channel!r} has two senders")
+        unknown = set(plugin.heavy_jobs) - set(plugin.job_handlers)
+        if unknown:
+            raise TypeError(f"plugin {plugin.name!r} declares jobs it does not handle: {unknown}")
+        declare_heavy(plugin.heavy_jobs)
         self.plugins[plugin.name] = plugin
         self.job_handlers.update(plugin.job_handlers)
         self.senders.update(plugin.senders)

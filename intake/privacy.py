@@ -19,6 +19,7 @@ from intake.models import (
     Contributor,
     ConversationState,
     Job,
+    SenderQuota,
     utcnow,
 )
 from intake.personal import is_personal_evidence, only_personal, without_personal
@@ -210,6 +211,7 @@ def erase_contributor(
     forget_typed(
         session, HASHED_AS.get(contributor.address_kind, contributor.address_kind), address_hash
     )
+    session.execute(delete(SenderQuota).where(SenderQuota.key_hash == address_hash))
     session.execute(delete(Contributor).where(Contributor.id == contributor_id))
     session.expire_all()
     return erasure
@@ -256,6 +258,8 @@ def purge(
     for attachment in expired:
         attachment.details = {**attachment.details, "purged_at": now.isoformat()}
         attachment.sha256 = None
+    # What a sender sent lately matters only while its day lasts.
+    session.execute(delete(SenderQuota).where(SenderQuota.day_start < now - timedelta(days=1)))
     done, live = _closed_consultations(session, now - timedelta(days=contact_days))
     unconfirmed = session.execute(
         update(ContactConfirmation)

@@ -12,15 +12,25 @@ from sqlalchemy.exc import IntegrityError
 
 from intake.contacts.held import hold
 from intake.db import Executor, dialect_name, insert
+from intake.errors import SafeError, describe
 from intake.inbound import Inbound, Sender
-from intake.models import Attachment, Contribution, ContributionStatus, Contributor, Job, utcnow
+from intake.jobs import job_row, lane_of, next_rank
+from intake.models import (
+    Attachment,
+    Contribution,
+    ContributionStatus,
+    Contributor,
+    Job,
+    JobLane,
+    utcnow,
+)
 from intake.prepared import Prepared, bound
 from intake.references import new_reference
 
 REFERENCE_TRIES = 8
 
 
-class ReceiveError(Exception):
+class ReceiveError(SafeError):
     """The inbound cannot become a contribution (e.g. an unknown consultation)."""
 
 
@@ -159,7 +169,7 @@ def _insert_contribution(
         try:
             new_id = statement.scalar(session, {"reference": reference, **values})
         except IntegrityError as error:
-            raise ReceiveError(f"cannot store the contribution: {error.orig}") from None
+            raise ReceiveError(f"cannot store the contribution: {describe(error)}") from None
         if new_id is not None:
             return Receipt(int(new_id), reference, created=True)
         found = _existing(session, inbound)
@@ -207,15 +217,27 @@ def receive(session: Executor, inbound: Inbound) -> Receipt:
             ],
         )
     if inbound.jobs:
-        session.execute(
-            insert(session, Job),
-            [
-                {
-                    "kind": request.kind,
-                    "payload": {**request.payload, "contribution_id": receipt.id},
-                    "contribution_id": receipt.id,
-                }
-                for request in inbound.jobs
-            ],
-        )
+        session.execute(insert(session, Job), _job_rows(session, inbound, receipt, contributor_id))
     return receipt
+
+
+def _job_rows(
+    session: Executor, inbound: Inbound, receipt: Receipt, contributor_id: int | None
+) -> list[dict[str, Any]]:
+    # Several heavy jobs of one message (an MMS with photos) queue one behind the other.
+    heavy = any(lane_of(request.kind) is JobLane.HEAVY for request in inbound.jobs)
+    rank = next_rank(session, contributor_id) if heavy else 0
+    rows = []
+    for request in inbound.jobs:
+        columns = job_row(session, request.kind, contributor_id, rank)
+        if columns["lane"] is JobLane.HEAVY:
+            rank += 1
+        rows.append(
+            {
+                "kind": request.kind,
+                "payload": {**request.payload, "contribution_id": receipt.id},
+                "contribution_id": receipt.id,
+                **columns,
+            }
+        )
+    return rows

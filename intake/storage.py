@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from intake.files import private_dir
+
 CHUNK = 1 << 16
 
 
@@ -36,12 +38,20 @@ class MediaStore(Protocol):
         ...
 
 
+def _sync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class LocalMediaStore:
     """Originals in a folder, two levels of sha256 prefix deep."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        root.mkdir(parents=True, exist_ok=True)
+        private_dir(root)
 
     def path(self, key: str) -> Path:
         """Return where the original with `key` lives on disk."""
@@ -52,6 +62,7 @@ class LocalMediaStore:
     def put(self, source: BinaryIO) -> tuple[str, int]:
         digest = hashlib.sha256()
         size = 0
+        # mkstemp makes the file 0600 whatever the umask: it stays so once renamed.
         fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
         try:
             with os.fdopen(fd, "wb") as tmp:
@@ -63,8 +74,11 @@ class LocalMediaStore:
                 os.fsync(tmp.fileno())
             key = digest.hexdigest()
             target = self.path(key)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(target.parent)
             os.replace(tmp_name, target)
+            # The rename itself must survive a crash before anyone relies on the copy
+            # (Twilio's is deleted once ours is committed).
+            _sync_dir(target.parent)
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)
             raise

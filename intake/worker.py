@@ -11,6 +11,7 @@ import time
 from types import FrameType
 
 from intake.db import upsert
+from intake.errors import describe
 from intake.jobs import (
     ClaimedJob,
     PermanentJobError,
@@ -87,7 +88,7 @@ class Worker:
             log.info("job %s (%s) done", job.id, job.kind)
         except Exception as error:  # noqa: BLE001 - any failure is recorded, the loop goes on
             permanent = isinstance(error, PermanentJobError)
-            reason = f"{type(error).__name__}: {error}"
+            reason = describe(error)  # never the driver's text: it may repeat a resident's row
             with self.runtime.db.session() as session:
                 status = fail_job(session, job, reason, permanent=permanent)
                 session.commit()

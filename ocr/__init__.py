@@ -4,4 +4,9 @@ from intake.plugins import Plugin
 from ocr.cli import forms
 from ocr.jobs import READ_SCAN_JOB, read_scan_job
 
-plugin = Plugin(name="ocr", job_handlers={READ_SCAN_JOB: read_scan_job}, commands=[forms])
+plugin = Plugin(
+    name="ocr",
+    job_handlers={READ_SCAN_JOB: read_scan_job},
+    commands=[forms],
+    heavy_jobs={READ_SCAN_JOB},
+)

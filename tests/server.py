@@ -23,12 +23,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(data_dir: Path, **env: str) -> Iterator[str]:
-    """Serve Inspraak from `data_dir` with gunicorn; yield its base URL; stop it after."""
+def running_server(data_dir: Path, *, log: Path | None = None, **env: str) -> Iterator[str]:
+    """Serve Inspraak from `data_dir` with gunicorn; yield its base URL; stop it after.
+
+    With `log`, everything the server writes to standard error (gunicorn's error log and
+    the app's logging) goes to that file.
+    """
     port = free_port()
     environment = {**os.environ, "INSPRAAK_DATA_DIR": str(data_dir), **env}
     command = [sys.executable, "-m", "intake", "serve", "--port", str(port), "--workers", "2"]
-    process = subprocess.Popen(command, cwd=ROOT, env=environment, stderr=subprocess.PIPE)
+    errors = log.open("wb") if log is not None else subprocess.PIPE
+    process = subprocess.Popen(command, cwd=ROOT, env=environment, stderr=errors)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -39,7 +44,8 @@ def running_server(data_dir: Path, **env: str) -> Iterator[str]:
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
                     _out, err = process.communicate(timeout=5)
-                    raise RuntimeError(f"inspraak serve did not start: {err.decode()}") from None
+                    said = log.read_text() if log is not None else (err or b"").decode()
+                    raise RuntimeError(f"inspraak serve did not start: {said}") from None
                 time.sleep(0.2)
         yield base
     finally:
@@ -51,3 +57,5 @@ def running_server(data_dir: Path, **env: str) -> Iterator[str]:
             process.wait()
         if process.stderr:
             process.stderr.close()
+        if log is not None:
+            errors.close()  # type: ignore[union-attr]

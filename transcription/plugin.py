@@ -8,4 +8,5 @@ plugin = Plugin(
     name="transcription",
     job_handlers={TRANSCRIBE_JOB: transcribe_job},
     commands=[models],
+    heavy_jobs={TRANSCRIBE_JOB},
 )

@@ -9,4 +9,5 @@ plugin = Plugin(
     name=CHANNEL,
     job_handlers={IMPORT_JOB: import_file_job, FORGET_JOB: forget_file_job},
     commands=[scans],
+    heavy_jobs={IMPORT_JOB},
 )

@@ -12,7 +12,7 @@ import click
 
 from channels.paper.importer import SUFFIXES, Outcome, Queued, outcome, queue_file
 from channels.paper.resplit import remove_unused, resplit
-from channels.paper.watcher import Finished, Watcher, local_worker
+from channels.paper.watcher import Finished, UnsafeFolderError, Watcher, local_worker
 from intake.cli.state import State, pass_state
 from intake.runtime import Runtime
 
@@ -109,7 +109,10 @@ def watch_command(state: State, folder: Path, poll_seconds: float, queue_only: b
     """Read every file that lands in FOLDER; move it to done/ or failed/ afterwards."""
     runtime = state.runtime
     folder.mkdir(parents=True, exist_ok=True)
-    watcher = Watcher(runtime, folder)
+    try:
+        watcher = Watcher(runtime, folder)
+    except UnsafeFolderError as error:
+        raise click.ClickException(f"{error}: remove it, and the watcher makes a folder") from None
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_args: stop.set())
     click.echo(f"watching {folder} (Ctrl-C stops)")

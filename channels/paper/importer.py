@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -58,15 +58,20 @@ class Outcome:
 def queue_file(runtime: Runtime, session: Session, path: Path, name: str | None = None) -> Queued:
     """Keep the file as an original and queue the job that reads it (the caller commits)."""
     with path.open("rb") as handle:
-        sha256, size = runtime.media.put(handle)
+        return queue_stream(runtime, session, handle, name or path.name)
+
+
+def queue_stream(runtime: Runtime, session: Session, handle: BinaryIO, name: str) -> Queued:
+    """Keep an open file as an original and queue the job that reads it (the caller commits)."""
+    sha256, size = runtime.media.put(handle)
     job = enqueue(
         session,
         IMPORT_JOB,
-        {"sha256": sha256, "name": name or path.name, "size": size},
+        {"sha256": sha256, "name": name, "size": size},
         max_attempts=IMPORT_ATTEMPTS,
     )
     session.flush()
-    return Queued(name or path.name, sha256, job.id)
+    return Queued(name, sha256, job.id)
 
 
 def import_file_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:

@@ -1,7 +1,7 @@
 """SMS and WhatsApp through Twilio: the Messaging webhook, MMS downloads and replies."""
 
-from channels.sms.adapter import MEDIA_JOB, SMS, WHATSAPP
-from channels.sms.media import fetch_message_media
+from channels.sms.adapter import DELETE_MEDIA_JOB, MEDIA_JOB, SMS, WHATSAPP
+from channels.sms.media import delete_media_job, fetch_message_media
 from channels.sms.rest import send_sms, send_whatsapp
 from channels.sms.views import blueprint
 from intake.plugins import Plugin
@@ -9,6 +9,10 @@ from intake.plugins import Plugin
 plugin = Plugin(
     name="sms",
     blueprints=[blueprint],
-    job_handlers={MEDIA_JOB: fetch_message_media},
+    job_handlers={MEDIA_JOB: fetch_message_media, DELETE_MEDIA_JOB: delete_media_job},
     senders={SMS: send_sms, WHATSAPP: send_whatsapp},
+    heavy_jobs={MEDIA_JOB},
+    # Still runs when the message is erased before its media came home: the download job
+    # then only has Twilio's copy deleted.
+    after_erasure=(MEDIA_JOB,),
 )

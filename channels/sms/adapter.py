@@ -12,6 +12,7 @@ SMS = "sms"
 WHATSAPP = "whatsapp"
 WHATSAPP_PREFIX = "whatsapp:"
 MEDIA_JOB = "sms.media"
+DELETE_MEDIA_JOB = "sms.delete_media"
 MAX_MEDIA = 10  # Twilio delivers at most ten media items with one message
 
 

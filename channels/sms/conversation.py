@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from intake import quotas
 from intake.db import Executor, dialect_name
 from intake.i18n import DEFAULT_LANGUAGE
 from intake.inbound import Sender
@@ -18,6 +19,7 @@ from intake.models import (
     Consultation,
     Contributor,
     ConversationState,
+    SenderQuota,
     utcnow,
 )
 from intake.prepared import Prepared, bound
@@ -40,6 +42,7 @@ _RESIDENT = Prepared(
         ConversationState.consultation_id,
         ConversationState.data,
         ConversationState.expires_at,
+        *quotas.COLUMNS,
     )
     .select_from(_HERE)
     .outerjoin(
@@ -52,6 +55,10 @@ _RESIDENT = Prepared(
             ConversationState.channel == bindparam("channel"),
             ConversationState.key_hash == bindparam("key"),
         ),
+    )
+    .outerjoin(
+        SenderQuota,
+        and_(SenderQuota.channel == bindparam("channel"), SenderQuota.key_hash == bindparam("key")),
     )
 )
 _STATE_COLUMNS = (
@@ -77,6 +84,7 @@ class Resident:
     data: dict[str, Any] = field(default_factory=dict)
     expires_at: datetime | None = None
     saved: tuple[Any, ...] = ()
+    usage: quotas.Usage = field(default_factory=quotas.Usage)
 
     def language_recorded(self) -> None:
         """Note that the resident's own record now holds their language (they contributed).
@@ -104,7 +112,7 @@ class Resident:
 
 
 def find_resident(session: Executor, channel: str, key_hash: str) -> Resident:
-    """Load the number's opt-out and, unless it expired, its conversation."""
+    """Load the number's opt-out, what it sent lately and, unless it expired, its conversation."""
     row = _RESIDENT.first(session, {"channel": channel, "key": key_hash})
     assert row is not None  # always one row
     (
@@ -116,8 +124,14 @@ def find_resident(session: Executor, channel: str, key_hash: str) -> Resident:
         consultation_id,
         data,
         expires_at,
-    ) = row
-    resident = Resident(channel, key_hash, opted_out=bool(opted_out), language=preferred_language)
+    ) = row[:8]
+    resident = Resident(
+        channel,
+        key_hash,
+        opted_out=bool(opted_out),
+        language=preferred_language,
+        usage=quotas.Usage.of(row[8:]),
+    )
     if expires_at is not None and expires_at > utcnow():
         # The language is kept with the conversation, and with the resident each time they
         # contribute or opt out: the one written last is the one they last used.

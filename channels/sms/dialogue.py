@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -25,12 +26,14 @@ from channels.sms.conversation import (
     set_opted_out,
 )
 from channels.sms.language import detect
+from intake import quotas
+from intake.config import Settings
 from intake.consultations import listed
 from intake.db import Executor
 from intake.hashing import keyed_hash
 from intake.i18n import using_language
 from intake.inbound import Inbound, Sender
-from intake.models import Consultation, Contribution, Contributor
+from intake.models import Consultation, Contribution, Contributor, utcnow
 from intake.prepared import Prepared
 from intake.receive import receive
 
@@ -73,21 +76,45 @@ class OptOut:
     opted_out: bool
 
 
+@dataclass(frozen=True)
+class Counted:
+    """What of a message counts against the sender's quota, judged at `at`."""
+
+    channel: str
+    key_hash: str
+    verdict: quotas.Verdict
+    at: datetime
+
+    @property
+    def writes(self) -> bool:
+        """Tell whether counting it changes the database."""
+        messages, media = self.verdict.counted
+        return bool(messages or media or self.verdict.notice)
+
+
 @dataclass
 class Plan:
-    """What answering a message takes: a reply, and what to write first."""
+    """What answering a message takes: a reply, and what to write first.
+
+    `files_refused` names the window whose limit refused some of the message's media,
+    when the sender is to be told (once a window) together with their reference.
+    """
 
     reply: Reply | None = None
     inbound: Inbound | None = None
     remember: Resident | None = None
     opt_out: OptOut | None = None
     silent: bool = False
+    retry: bool = False
+    counted: Counted | None = None
+    files_refused: str | None = None
 
     @property
     def writes(self) -> bool:
         """Tell whether carrying out the plan changes the database."""
         remembering = self.remember is not None and self.remember.unsaved
-        return self.inbound is not None or self.opt_out is not None or remembering
+        counting = self.counted is not None and self.counted.writes
+        return self.inbound is not None or self.opt_out is not None or remembering or counting
 
 
 def _say(language: str, make: Callable[..., str], *args: Any) -> Reply:
@@ -95,25 +122,70 @@ def _say(language: str, make: Callable[..., str], *args: Any) -> Reply:
         return Reply(spoken, make(*args))
 
 
-def decide(session: Executor, message: TwilioMessage, secret: str) -> Plan:
+def decide(session: Executor, message: TwilioMessage, settings: Settings) -> Plan:
     """Read what is needed to answer `message` and return the plan; writes nothing."""
-    resident = find_resident(session, message.channel, keyed_hash(secret, "phone", message.number))
+    key = keyed_hash(settings.secret_key, "phone", message.number)
+    resident = find_resident(session, message.channel, key)
     command = parse(message.body)
     if command.action in (Action.START, Action.STOP):
         language = resident.language = command.language_hint or resident.last_language
         opting_out = command.action is Action.STOP
         sender = sender_of(message, resident.key_hash, may_reply=not opting_out)
         answer = replies.stopped if opting_out else replies.started
-        return Plan(
+        plan = Plan(
             _say(language, answer),
             remember=resident,
             opt_out=OptOut(sender, language, opting_out),
         )
-    if command.action is Action.STATUS:
+    elif command.action is Action.STATUS:
         plan = _status(session, resident, command)
     else:
         plan = _contribute(session, resident, message, command)
-    plan.silent = resident.opted_out
+    if plan.opt_out is None:
+        plan.silent = resident.opted_out
+    if plan.retry:  # answered as the first time, and not counted again
+        return plan
+    return _within_quota(plan, resident, settings)
+
+
+def _within_quota(plan: Plan, resident: Resident, settings: Settings) -> Plan:
+    """Keep of the plan what the sender's quota allows; tell them once a window if not all.
+
+    Over the message limit nothing is stored or answered (STOP and START still take
+    effect); over the media limit the text is stored and the media are left out.
+    """
+    channel = resident.channel
+    jobs = plan.inbound.jobs if plan.inbound is not None else ()
+    now = utcnow()
+    verdict = quotas.judge(
+        resident.usage,
+        settings.quota("messages", channel),
+        settings.quota("media", channel),
+        len(jobs),
+        now,
+    )
+    if plan.silent:  # nothing may be sent to this number: nobody to tell
+        verdict = replace(verdict, notice=False)
+    plan.counted = Counted(channel, resident.key_hash, verdict, now)
+    language = plan.inbound.language if plan.inbound else resident.last_language
+    if plan.reply is not None:
+        language = plan.reply.language
+    window = verdict.window or quotas.HOUR
+    if not verdict.message:
+        notice = _say(language, quotas.too_many_messages, window) if verdict.notice else None
+        if plan.opt_out is not None:
+            plan.reply = notice
+            return plan
+        return Plan(reply=notice, silent=plan.silent, counted=plan.counted)
+    if not verdict.refused_media or plan.inbound is None:
+        return plan
+    inbound = replace(plan.inbound, jobs=jobs[: verdict.media])
+    if inbound.text or inbound.jobs:
+        plan.inbound = inbound
+        plan.files_refused = window if verdict.notice else None
+    else:  # a picture alone, refused: nothing to store
+        plan.inbound = None
+        plan.reply = _say(language, quotas.too_many_files, window, None) if verdict.notice else None
     return plan
 
 
@@ -124,6 +196,9 @@ def carry_out(session: Executor, plan: Plan) -> Stored | None:
     `reply_to`, after the commit.
     """
     stored = None
+    if plan.counted is not None:
+        counted = plan.counted
+        quotas.record(session, counted.channel, counted.key_hash, counted.verdict, counted.at)
     if plan.opt_out is not None:
         choice = plan.opt_out
         set_opted_out(session, choice.sender, choice.language, choice.opted_out)
@@ -144,6 +219,8 @@ def reply_to(plan: Plan, stored: Stored | None) -> Reply | None:
     """Return what to text back, once the plan is carried out: nothing to a silenced number."""
     if plan.silent:
         return None
+    if stored is not None and plan.files_refused is not None:
+        return _say(stored.language, quotas.too_many_files, plan.files_refused, stored.reference)
     if stored is not None:
         return _say(stored.language, replies.thanks, stored.reference)
     return plan.reply
@@ -180,7 +257,7 @@ def _contribute(
     found = _STORED.first(session, {"channel": message.channel, "sid": earlier})
     if found is not None:
         reference, language = found
-        return Plan(_say(language, replies.thanks, reference))
+        return Plan(_say(language, replies.thanks, reference), retry=True)
     if not message.body.strip() and not message.media:
         return Plan(_say(resident.last_language, replies.empty))
     choices = listed(session)

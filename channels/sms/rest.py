@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
@@ -12,6 +15,7 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from intake.config import Settings
+from intake.errors import SafeError
 from intake.fetch import FetchedMedia, fetch_media
 from intake.outbound import RecipientGoneError
 from intake.runtime import Runtime
@@ -23,8 +27,17 @@ RECIPIENT_GONE = {21211, 21214, 21610, 21612, 21614, 63003}
 WHATSAPP_PREFIX = "whatsapp:"
 
 
-class TwilioNotConfiguredError(Exception):
+class TwilioNotConfiguredError(SafeError):
     """Twilio credentials or the sending number are missing from the settings."""
+
+
+class TwilioError(SafeError):
+    """Twilio refused or failed a request; the message gives its HTTP status and error code."""
+
+    @classmethod
+    def of(cls, error: TwilioRestException) -> TwilioError:
+        """Keep Twilio's status and code, not its message (it may repeat what was sent)."""
+        return cls(f"Twilio answered HTTP {error.status}, error {error.code}")
 
 
 class RootedHttpClient(TwilioHttpClient):
@@ -77,7 +90,7 @@ def _create(runtime: Runtime, to: str, body: str, prefix: str) -> str:
         except TwilioRestException as error:
             if error.code in RECIPIENT_GONE:
                 raise RecipientGoneError(f"Twilio error {error.code}") from None
-            raise RuntimeError(f"Twilio answered HTTP {error.status}, error {error.code}") from None
+            raise TwilioError.of(error) from None
     return str(message.sid)
 
 
@@ -89,6 +102,39 @@ def send_sms(runtime: Runtime, address: str, body: str) -> str:
 def send_whatsapp(runtime: Runtime, address: str, body: str) -> str:
     """Send `body` to a number on WhatsApp through Twilio; return the message sid."""
     return _create(runtime, address.removeprefix(WHATSAPP_PREFIX), body, WHATSAPP_PREFIX)
+
+
+# A message's media item, as Twilio's webhook names it (the MediaUrl of an MMS or WhatsApp).
+MEDIA_PATH = re.compile(
+    r"/2010-04-01/Accounts/(AC[0-9a-fA-F]{32})/Messages/([MS]M[0-9a-fA-F]{32})"
+    r"/Media/(ME[0-9a-fA-F]{32})$"
+)
+
+
+@dataclass(frozen=True)
+class MediaAtTwilio:
+    """Where a message's media item lives at Twilio: its message and media sids."""
+
+    message_sid: str
+    media_sid: str
+
+    @classmethod
+    def of(cls, url: str, account_sid: str | None) -> MediaAtTwilio | None:
+        """Read the sids from a MediaUrl of our own account; None for any other URL."""
+        found = MEDIA_PATH.search(urlsplit(url).path)
+        if found is None or found.group(1) != account_sid:
+            return None
+        return cls(found.group(2), found.group(3))
+
+
+def delete_message_media(settings: Settings, media: MediaAtTwilio) -> None:
+    """Delete a media item at Twilio; one already gone counts as deleted."""
+    with twilio_client(settings) as client:
+        try:
+            client.messages(media.message_sid).media(media.media_sid).delete()
+        except TwilioRestException as error:
+            if error.status != 404:
+                raise TwilioError.of(error) from None
 
 
 def download_media(runtime: Runtime, url: str, max_bytes: int) -> FetchedMedia:

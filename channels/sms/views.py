@@ -42,7 +42,7 @@ def incoming() -> Response:
     except MalformedMessageError:
         abort(400)
     with rt.db.reading() as connection:
-        plan = decide(connection, message, settings.secret_key)
+        plan = decide(connection, message, settings)
         if not plan.writes:
             return twiml(reply_to(plan, None))
         stored = rt.db.write(lambda writing: carry_out(writing, plan), connection)

@@ -13,4 +13,5 @@ plugin = Plugin(
     job_handlers={FETCH_MEDIA_JOB: fetch_media_job, PROMPT_JOB: prompt_job},
     commands=[telegram],
     senders={CHANNEL: send},
+    heavy_jobs={FETCH_MEDIA_JOB},
 )

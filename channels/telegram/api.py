@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.request import HTTPXRequest
 
 from intake.config import Settings
+from intake.errors import SafeError
 from intake.jobs import PermanentJobError
 from intake.outbound import RecipientGoneError
 
@@ -23,8 +24,15 @@ UPDATE_KINDS = ("message", "edited_message", "callback_query", "my_chat_member")
 _GONE = ("chat not found", "user is deactivated", "bot was blocked", "peer_id_invalid")
 
 
-class ChannelOffError(Exception):
+class ChannelOffError(SafeError):
     """TELEGRAM_BOT_TOKEN is not set, so the Telegram channel is off."""
+
+
+class TelegramUnavailableError(SafeError, TelegramError):
+    """The Bot API failed (network, 5xx, flood control); a later try may work.
+
+    Its message is the Bot API's short description, which never repeats what was sent.
+    """
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,7 @@ def _call_api(
     """Run one Bot API call; a blocked bot or deleted chat raises RecipientGoneError.
 
     Other refusals (400) are PermanentJobError: sending the same request again cannot work.
-    Anything else (network, 5xx, flood control) propagates, so the job is retried.
+    Anything else (network, 5xx, flood control) is TelegramUnavailableError: retried.
     """
     try:
         return _run(settings, call, read_timeout=read_timeout)
@@ -75,6 +83,8 @@ def _call_api(
         if any(marker in error.message.lower() for marker in _GONE):
             raise RecipientGoneError(error.message) from None
         raise PermanentJobError(f"Telegram refused the request: {error.message}") from None
+    except TelegramError as error:
+        raise TelegramUnavailableError(f"Telegram: {error.message}") from None
 
 
 def _keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:

@@ -10,7 +10,7 @@ as an `Immediate` call for the caller to make.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -19,10 +19,19 @@ from sqlalchemy.orm import Session
 from telegram import Update
 
 from channels.telegram import adapter, texts
-from channels.telegram.adapter import CHANNEL, Choice, Command, Content, Edited, Event, Membership
+from channels.telegram.adapter import (
+    CHANNEL,
+    Action,
+    Choice,
+    Command,
+    Content,
+    Edited,
+    Event,
+    Membership,
+)
 from channels.telegram.api import Buttons
 from channels.telegram.kinds import PROMPT_JOB
-from intake import consultations, ratelimit
+from intake import consultations, quotas, ratelimit
 from intake.db import insert
 from intake.hashing import keyed_hash
 from intake.i18n import LANGUAGES, supported, using_language
@@ -105,6 +114,13 @@ class Turn:
             return None
         restart = isinstance(action, Command) and action.name == "start"
         self.contributor = self._contributor(restart=restart)
+        allowed = self._within_quota(action)
+        if allowed is None:
+            if not isinstance(action, Choice):
+                return None
+            # Stop the button's spinner: free, and no message.
+            return Immediate("answerCallbackQuery", {"callback_query_id": action.callback_query_id})
+        action = allowed
         if isinstance(action, Command):
             return self._command(action)
         if isinstance(action, Choice):
@@ -115,6 +131,38 @@ class Turn:
         elif isinstance(action, Content):
             self._content(action)
         return None
+
+    def _within_quota(self, action: Action) -> Action | None:
+        """Return what of the action the resident's quota allows, or None; tell them once.
+
+        Over the message limit nothing is taken (but /stop still works); over the media
+        limit a caption is stored as a text and the file is left out.
+        """
+        stopping = isinstance(action, Command) and action.name == "stop"
+        file = action.file if isinstance(action, Content) and not action.unsupported else None
+        offered = 1 if file is not None and not file.too_large else 0
+        now = utcnow()
+        verdict = quotas.judge(
+            quotas.usage_of(self.session, CHANNEL, self.key),
+            self.settings.quota("messages", CHANNEL),
+            self.settings.quota("media", CHANNEL),
+            offered,
+            now,
+        )
+        who = self.contributor
+        if who.opted_out or who.unreachable or who.address is None:
+            verdict = replace(verdict, notice=False)  # nobody to tell
+        quotas.record(self.session, CHANNEL, self.key, verdict, now)
+        window = verdict.window or quotas.HOUR
+        if not verdict.message:
+            if verdict.notice:
+                self._say(quotas.too_many_messages(window))
+            return action if stopping else None
+        if verdict.refused_media and isinstance(action, Content):
+            if verdict.notice:
+                self._say(quotas.too_many_files(window, None))
+            return Content(text=action.text) if action.text else None
+        return action
 
     # Who the resident is
 

@@ -9,6 +9,8 @@ plugin = Plugin(
     name="voice",
     blueprints=[blueprint],
     job_handlers={RECORDING_JOB: fetch_recording, DELETE_JOB: delete_recording},
-    # A caller who asks to be erased before the recording came home still has it at Twilio.
-    after_erasure=(RECORDING_JOB, DELETE_JOB),
+    heavy_jobs={RECORDING_JOB},
+    # Still runs when the call is erased before the recording came home: the download job
+    # then only has Twilio's copy deleted.
+    after_erasure=(RECORDING_JOB,),
 )

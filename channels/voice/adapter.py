@@ -22,6 +22,9 @@ AWAITING_TRANSCRIPTION = "awaiting_transcription"
 # groups the calls that showed it, but never joins, changes or speaks for the resident who
 # texts from that number, and nothing is ever sent because of a call.
 CALLER = "caller"
+# What Twilio puts in `From` when the caller's number is hidden (ANONYMOUS, RESTRICTED,
+# UNKNOWN, BLOCKED spelled on a keypad): not one caller, but everyone who hides their number.
+HIDDEN_NUMBERS = frozenset({"+266696687", "+7378742833", "+8656696", "+2562533"})
 
 
 class MalformedCallError(Exception):
@@ -77,6 +80,11 @@ class Choices:
     consultation_id: int | None = None
     caller_hash: str | None = None
     tries: int = 0
+
+
+def is_hidden(number: str) -> bool:
+    """Tell whether the caller hid their number (Twilio's placeholders, or no number)."""
+    return number in HIDDEN_NUMBERS or not any(c.isdigit() for c in number)
 
 
 def caller_hash(secret: str, number: str) -> str | None:

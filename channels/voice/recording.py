@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.base.exceptions import TwilioRestException
 
-from channels.sms.rest import download_media, twilio_client
+from channels.sms.rest import TwilioError, download_media, twilio_client
 from channels.voice.adapter import DELETE_JOB, TRANSCRIBE_JOB
 from intake import erased
 from intake.fetch import MediaFetchError, MediaRefusedError
@@ -41,8 +41,7 @@ def fetch_recording(session: Session, payload: Mapping[str, Any], ctx: JobContex
     # the download, and every webhook would wait for it.
     with ctx.runtime.db.session(write=False) as reading:
         if reading.get(Contribution, int(payload["contribution_id"])) is None:
-            # Erased before the recording came home: Twilio's copy must go too.
-            _delete_at_twilio(ctx, sid)
+            _delete_at_twilio(session, ctx, sid)  # erased before it was fetched
             return
         if _already_kept(reading, int(payload["contribution_id"]), sid):
             return
@@ -59,10 +58,11 @@ def fetch_recording(session: Session, payload: Mapping[str, Any], ctx: JobContex
         return
     # Locked until the commit: an erasure now waits for this job, or has already happened.
     contribution = erased.still_there(session, int(payload["contribution_id"]))
-    if contribution is None or _already_kept(session, contribution.id, sid):
+    if contribution is None:  # erased during the download: keep nothing, here or there
         erased.discard(session, ctx.runtime.media, [fetched.sha256])
-        if contribution is None:
-            _delete_at_twilio(ctx, sid)
+        _delete_at_twilio(session, ctx, sid)
+        return
+    if _already_kept(session, contribution.id, sid):
         return
     duration = payload.get("duration_seconds")
     attachment = Attachment(
@@ -89,26 +89,27 @@ def fetch_recording(session: Session, payload: Mapping[str, Any], ctx: JobContex
             },
             contribution_id=contribution.id,
         )
-    if ctx.runtime.settings.delete_provider_recordings:
-        # A job of its own, so Twilio's copy goes only once ours is committed.
-        enqueue(session, DELETE_JOB, {"recording_sid": sid}, contribution_id=contribution.id)
+    _delete_at_twilio(session, ctx, sid)
     session.flush()
+
+
+def _delete_at_twilio(session: Session, ctx: JobContext, sid: str) -> None:
+    """Queue the deletion of Twilio's copy, to run once this job's work is committed."""
+    if ctx.runtime.settings.delete_at_provider:
+        # A job of its own, so Twilio's copy goes only once ours is committed; not tied to
+        # the contribution, so that erasing it meanwhile does not cancel the deletion.
+        enqueue(session, DELETE_JOB, {"recording_sid": sid})
 
 
 def delete_recording(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
     """Delete a recording at Twilio; one already gone counts as deleted."""
-    _delete_at_twilio(ctx, str(payload["recording_sid"]))
-
-
-def _delete_at_twilio(ctx: JobContext, sid: str) -> None:
+    sid = str(payload["recording_sid"])
     with twilio_client(ctx.runtime.settings) as client:
         try:
             client.recordings(sid).delete()
         except TwilioRestException as error:
             if error.status != 404:
-                raise RuntimeError(
-                    f"Twilio answered HTTP {error.status}, error {error.code}"
-                ) from None
+                raise TwilioError.of(error) from None
     log.info("recording deleted at Twilio")
 
 

@@ -126,3 +126,24 @@ def goodbye(language: str, reason: str) -> VoiceResponse:
         say(response, language, _(reason), _("Bedankt voor uw oproep. Tot ziens."))
     response.hangup()
     return response
+
+
+def too_many_calls(window: str) -> VoiceResponse:
+    """Tell a caller over the call limit, in every language (none was chosen yet); hang up."""
+    if window == "hour":
+        reason = N_("U belde het afgelopen uur al vaak. Probeer het later opnieuw.")
+    else:
+        reason = N_("U belde vandaag al vaak. Probeer het morgen opnieuw.")
+    response = VoiceResponse()
+    for language in VOICES:
+        with using_language(language):
+            say(response, language, _(reason))
+    response.hangup()
+    return response
+
+
+def reject() -> VoiceResponse:
+    """Refuse the call before it is answered: the caller hears it is busy; nobody pays."""
+    response = VoiceResponse()
+    response.reject(reason="busy")
+    return response

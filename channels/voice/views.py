@@ -15,15 +15,20 @@ from channels.voice.adapter import (
     COMPLETED,
     DEFAULT_LANGUAGE,
     LANGUAGE_DIGITS,
+    VOICE,
     Call,
     Choices,
     MalformedCallError,
     Recording,
     caller_hash,
+    is_hidden,
     to_inbound,
 )
 from channels.voice.calls import load_choices, open_consultations, save_choices
+from intake import quotas
+from intake.config import Quota, Settings
 from intake.i18n import N_
+from intake.models import utcnow
 from intake.receive import receive
 from intake.web import db_session, runtime
 
@@ -64,15 +69,36 @@ def _call() -> Call:
 
 @blueprint.post("/voice")
 def start() -> Response:
-    """Greet the caller and ask for a language."""
+    """Greet the caller and ask for a language, unless they called too often already."""
     call = _call()
-    secret = runtime().settings.secret_key
+    settings = runtime().settings
     session = db_session()
-    save_choices(
-        session, secret, call.sid, "language", Choices(caller_hash=caller_hash(secret, call.caller))
-    )
+    caller = caller_hash(settings.secret_key, call.caller)
+    # Callers who hide their number all share Twilio's placeholder: no limit for them, or
+    # one of them could use it up for all.
+    if caller is not None and not is_hidden(call.caller):
+        refused = _over_quota(session, settings, caller)
+        if refused is not None:
+            session.commit()
+            return _xml(refused)
+    choices = Choices(caller_hash=caller)
+    save_choices(session, settings.secret_key, call.sid, "language", choices)
     session.commit()
     return _xml(twiml.language_menu(_url("voice/language"), _url("voice/language")))
+
+
+def _over_quota(session: Session, settings: Settings, caller: str) -> VoiceResponse | None:
+    """Count the call; over the limit, the first call of the window hears why, later ones
+    are rejected unanswered (free for the municipality, and for the caller)."""
+    now = utcnow()
+    usage = quotas.usage_of(session, VOICE, caller)
+    verdict = quotas.judge(usage, settings.quota("calls", VOICE), Quota(), 0, now)
+    quotas.record(session, VOICE, caller, verdict, now)
+    if verdict.message:
+        return None
+    if verdict.notice:
+        return twiml.too_many_calls(verdict.window or quotas.DAY)
+    return twiml.reject()
 
 
 @blueprint.post("/voice/language")

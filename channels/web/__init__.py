@@ -1,6 +1,8 @@
 """The plain-HTML web form channel."""
 
-from flask import Flask
+from typing import Any
+
+from flask import Flask, g, url_for
 
 from channels.web import contact, results
 from channels.web.blueprint import blueprint
@@ -11,8 +13,14 @@ from intake.plugins import Plugin
 __all__ = ["contact", "plugin", "results"]
 
 
+def _privacy_link() -> dict[str, Any]:
+    # The public pages' footer links to the privacy page, in the page's language.
+    return {"privacy_url": url_for("web.privacy", lang=g.get("language"))}
+
+
 def _init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, render_csrf_failure)
+    app.context_processor(_privacy_link)
 
 
 plugin = Plugin(name="web", blueprints=[blueprint], init_app=_init_app)

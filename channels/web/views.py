@@ -217,6 +217,14 @@ def lookup() -> Response:
     return redirect(url_for("web.status", reference=reference, lang=g.language))
 
 
+@blueprint.get("/privacy")
+def privacy() -> str:
+    """Tell residents what is kept, where, for how long, and what stays at the providers."""
+    return render_template(
+        "web/privacy.html", delete_at_provider=runtime().settings.delete_at_provider
+    )
+
+
 def render_csrf_failure(error: CSRFError) -> tuple[str, int]:
     """Show the form again with the resident's text when their page had gone stale."""
     slug = (request.view_args or {}).get("slug")

@@ -7,12 +7,14 @@ import sys
 
 import click
 
+from intake import logs
 from intake.cli.backup import backup, restore
 from intake.cli.data import consultation, db, demo, export, user
 from intake.cli.serving import run, serve, worker
 from intake.cli.state import pass_state
 from intake.cli.themes import themes
 from intake.config import ConfigError
+from intake.files import private_umask
 from intake.plugins import discover
 
 __all__ = ["main", "pass_state"]
@@ -22,10 +24,7 @@ def _group() -> click.Group:
     @click.group(help="Inspraak: one queue for every resident's voice.")
     @click.option("-v", "--verbose", is_flag=True, help="Log more detail.")
     def cli(verbose: bool) -> None:
-        logging.basicConfig(
-            level=logging.DEBUG if verbose else logging.INFO,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+        logs.configure(logging.DEBUG if verbose else logging.INFO)
 
     for command in (
         db,
@@ -55,6 +54,7 @@ def _group() -> click.Group:
 
 def main() -> None:
     """Run the `inspraak` command line."""
+    private_umask()  # before anything is created: settings already make the data dir
     try:
         _group()(prog_name="inspraak")
     except ConfigError as error:

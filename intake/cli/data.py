@@ -11,6 +11,7 @@ from sqlalchemy import select
 from intake import consultations, spreadsheet, staff
 from intake import export as exporting
 from intake.cli.state import State, pass_state
+from intake.files import write_private_text
 from intake.migrations import upgrade
 from intake.models import AuditEvent, Consultation, ConsultationStatus
 
@@ -203,7 +204,7 @@ def export(
             )
             session.commit()
     if output:
-        output.write_bytes(text.encode("utf-8"))
+        write_private_text(output, text)  # residents' words: readable by the service user only
         click.echo(f"wrote {output}", err=True)
     else:
         sys.stdout.write(text)

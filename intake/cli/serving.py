@@ -10,9 +10,20 @@ from typing import Any
 
 import click
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
+from intake import logs
 from intake.cli.state import State, pass_state
 from intake.worker import Worker
+
+
+class _ProtectedLogger(Logger):  # type: ignore[misc]
+    """Gunicorn's error log, with the personal-data filter on each of its handlers."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for handler in (*self.error_log.handlers, *self.access_log.handlers):
+            logs.protect(handler)
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -49,6 +60,7 @@ def _serve(host: str, port: int, workers: int, threads: int) -> None:
             "timeout": 60,
             "graceful_timeout": 20,
             "forwarded_allow_ips": "127.0.0.1,::1",
+            "logger_class": _ProtectedLogger,
         }
     ).run()
 

@@ -15,9 +15,11 @@ from intake.models.forms import PrintedForm
 from intake.models.operations import (
     ConversationState,
     Job,
+    JobLane,
     JobStatus,
     OutboundMessage,
     RateCounter,
+    SenderQuota,
     WorkerHeartbeat,
 )
 from intake.models.results import (
@@ -49,6 +51,7 @@ __all__ = [
     "ErasedMessage",
     "Decision",
     "Job",
+    "JobLane",
     "JobStatus",
     "OutboundMessage",
     "PrintedForm",
@@ -56,6 +59,7 @@ __all__ = [
     "ReviewNote",
     "ReviewState",
     "Role",
+    "SenderQuota",
     "StaffSession",
     "StaffUser",
     "Tag",

@@ -1,4 +1,4 @@
-"""The job queue, outbound messages, dialogue state and rate-limit counters."""
+"""The job queue, outbound messages, dialogue state, rate-limit counters and sender quotas."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.models.base import Base, utcnow
@@ -19,11 +19,50 @@ class JobStatus(enum.StrEnum):
     DEAD = "dead"
 
 
+QUEUED_ONLY = "status = 'queued'"
+RUNNING_ONLY = "status = 'running'"
+DEAD_ONLY = "status = 'dead'"
+
+
+class JobLane(enum.IntEnum):
+    """Which jobs go first: short interactive work (replies) before heavy work (OCR, speech)."""
+
+    INTERACTIVE = 0
+    HEAVY = 1
+
+
 class Job(Base):
-    """Slow work (downloads, transcription, OCR, replies) done later by a worker."""
+    """Slow work (downloads, transcription, OCR, replies) done later by a worker.
+
+    Workers take ready jobs in (lane, sender_rank, run_after, id) order, read straight off
+    `ix_job_queue`. `sender_rank` puts a heavy job behind the other heavy jobs its sender
+    (`contributor_id`; none: paper batches and staff) still has waiting, so each sender's
+    first job comes before anybody's second.
+    """
 
     __tablename__ = "job"
-    __table_args__ = (Index("ix_job_ready", "status", "run_after"),)
+    __table_args__ = (
+        # Partial indexes, one per state that is looked up: the claim reads the first entry
+        # of `ix_job_queue` even when a flood came faster than the planner's statistics
+        # (an index on status alone would tempt it to sort every waiting job).
+        Index(
+            "ix_job_queue",
+            "lane",
+            "sender_rank",
+            "run_after",
+            "id",
+            postgresql_where=text(QUEUED_ONLY),
+            sqlite_where=text(QUEUED_ONLY),
+        ),
+        Index(
+            "ix_job_leased",
+            "lease_until",
+            postgresql_where=text(RUNNING_ONLY),
+            sqlite_where=text(RUNNING_ONLY),
+        ),
+        Index("ix_job_dead", "id", postgresql_where=text(DEAD_ONLY), sqlite_where=text(DEAD_ONLY)),
+        Index("ix_job_sender", "contributor_id", "status", "sender_rank"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(64))
@@ -40,6 +79,11 @@ class Job(Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    lane: Mapped[int] = mapped_column(SmallInteger, default=JobLane.INTERACTIVE, server_default="0")
+    sender_rank: Mapped[int] = mapped_column(default=0, server_default="0")
+    contributor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contributor.id", ondelete="SET NULL")
+    )
 
 
 class WorkerHeartbeat(Base):
@@ -105,3 +149,25 @@ class RateCounter(Base):
     key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     window_start: Mapped[datetime]
     hits: Mapped[int] = mapped_column(default=0)
+
+
+class SenderQuota(Base):
+    """What one sender (keyed hash) sent on one channel in the current hour and day.
+
+    Each window starts with the first message after the previous one ended; `noticed_at`
+    is when the sender was last told they reached a limit, and `noticed_for` which window's
+    (`hour` or `day`), so they are told once a window.
+    """
+
+    __tablename__ = "sender_quota"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hour_start: Mapped[datetime]
+    hour_messages: Mapped[int] = mapped_column(default=0)
+    hour_media: Mapped[int] = mapped_column(default=0)
+    day_start: Mapped[datetime]
+    day_messages: Mapped[int] = mapped_column(default=0)
+    day_media: Mapped[int] = mapped_column(default=0)
+    noticed_at: Mapped[datetime | None]
+    noticed_for: Mapped[str | None] = mapped_column(String(8))

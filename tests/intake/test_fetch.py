@@ -11,7 +11,7 @@ from intake.fetch import MediaFetchError, MediaRefusedError, fetch_media, host_a
 from intake.storage import LocalMediaStore
 from tests.support.http import Reply, fake_server
 
-ALLOWED = ("127.0.0.1",)
+ALLOWED = ("http://127.0.0.1",)  # the fake server speaks plain http, listed as such
 
 
 def test_a_download_is_stored_under_its_sha256(tmp_path: Path) -> None:

@@ -80,7 +80,8 @@ def test_a_failing_job_is_retried_later_then_declared_dead(any_runtime: Runtime)
     job = _job(runtime, job_id)
     assert job.status == JobStatus.QUEUED and job.attempts == 1
     assert job.run_after > utcnow() + timedelta(seconds=3)
-    assert "ConnectionError: provider unreachable" in (job.last_error or "")
+    # The class is kept; a foreign exception's own words are not (they may name a resident).
+    assert job.last_error == "ConnectionError"
     previous_delay = timedelta(0)
     for attempt in (2, 3):
         with runtime.db.session() as session:

@@ -1,4 +1,4 @@
-"""Test jobs: one that records its runs, one that hangs once, one that always fails."""
+"""Test jobs: one records its runs, one hangs once, one always fails, one writes words."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from intake.models import AuditEvent
+from intake.models import AuditEvent, Contribution
 from intake.plugins import JobContext, Plugin
 
 
@@ -25,6 +25,14 @@ def slow_first_time(session: Session, payload: Mapping[str, Any], ctx: JobContex
     record(session, payload, ctx)
 
 
+def store_words(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
+    """Write words into a contribution, as a speech or OCR engine does with what it read."""
+    contribution = session.get(Contribution, payload["contribution_id"])
+    if contribution is not None:
+        contribution.text = str(payload["words"])
+        session.flush()
+
+
 def broken(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
     """Fail every time."""
     raise ConnectionError("provider unreachable")
@@ -32,5 +40,10 @@ def broken(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> Non
 
 plugin = Plugin(
     name="test-jobs",
-    job_handlers={"test.record": record, "test.slow": slow_first_time, "test.broken": broken},
+    job_handlers={
+        "test.record": record,
+        "test.slow": slow_first_time,
+        "test.broken": broken,
+        "test.store_words": store_words,
+    },
 )

@@ -94,7 +94,7 @@ class FakeTelegram:
             "TELEGRAM_BOT_TOKEN": self.token,
             "TELEGRAM_WEBHOOK_SECRET": SECRET,
             "TELEGRAM_API_BASE": self.base_url,
-            "INSPRAAK_MEDIA_HOSTS": "127.0.0.1",
+            "INSPRAAK_MEDIA_HOSTS": "http://127.0.0.1",  # the fake serves plain http
         }
 
     def calls(self, method: str) -> list[dict[str, Any]]:

@@ -41,6 +41,7 @@ def message_params(
     sid: str | None = None,
     media: Sequence[tuple[str, str]] = (),
     whatsapp: bool = False,
+    profile_name: str = "Resident",
     account_sid: str = ACCOUNT_SID,
 ) -> dict[str, str]:
     """Build the form fields of Twilio's Messaging webhook for one incoming message."""
@@ -67,6 +68,9 @@ def message_params(
         "From": prefix + number,
         "ApiVersion": API_VERSION,
     }
+    if whatsapp:  # WhatsApp adds the sender's profile name and number without "+"
+        params["ProfileName"] = profile_name
+        params["WaId"] = number.removeprefix("+")
     for index, (url, content_type) in enumerate(media):
         params[f"MediaUrl{index}"] = url
         params[f"MediaContentType{index}"] = content_type
@@ -85,13 +89,14 @@ def _error(status: int, code: int, message: str) -> Reply:
 
 @dataclass
 class FakeTwilio:
-    """One Twilio account: accepts messages, serves media and recordings, deletes recordings."""
+    """One Twilio account: accepts messages, serves media and recordings, deletes both."""
 
     server: FakeServer
     account_sid: str = ACCOUNT_SID
     auth_token: str = AUTH_TOKEN
     messages: list[dict[str, str]] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    deleted_media: list[str] = field(default_factory=list)
     failures: list[Reply] = field(default_factory=list)
 
     @property
@@ -116,7 +121,7 @@ class FakeTwilio:
             "TWILIO_AUTH_TOKEN": self.auth_token,
             "TWILIO_API_BASE": self.base_url,
             "TWILIO_FROM_NUMBER": OUR_NUMBER,
-            "INSPRAAK_MEDIA_HOSTS": "127.0.0.1",
+            "INSPRAAK_MEDIA_HOSTS": "http://127.0.0.1",  # the fake serves plain http
             **extra,
         }
 
@@ -154,9 +159,24 @@ class FakeTwilio:
         return Reply(201, json.dumps(answer).encode(), {"Content-Type": "application/json"})
 
     def add_media(self, body: bytes, content_type: str = "image/jpeg") -> str:
-        """Serve a message's media item (Basic auth required, like HTTP auth on media)."""
-        path = f"{self.account_path}/Messages/{new_sid('MM')}/Media/{new_sid('ME')}"
-        self._serve(path, body, content_type)
+        """Serve a message's media item (Basic auth required, like HTTP auth on media).
+
+        `DELETE …/Messages/{MessageSid}/Media/{MediaSid}.json` deletes it: 204, then 404
+        for the item and for another DELETE, as Twilio answers.
+        """
+        media_sid = new_sid("ME")
+        path = f"{self.account_path}/Messages/{new_sid('MM')}/Media/{media_sid}"
+        self._serve(path, body, content_type, media_sid)
+
+        def delete(request: Recorded) -> Reply:
+            if not self._authorised(request):
+                return _error(401, 20003, "Authenticate")
+            if media_sid in self.deleted_media:
+                return _error(404, 20404, "The requested resource was not found")
+            self.deleted_media.append(media_sid)
+            return Reply(204)
+
+        self.server.route("DELETE", path + ".json", delete)
         return self.base_url + path
 
     def add_recording(self, body: bytes, content_type: str = "audio/x-wav") -> tuple[str, str]:
@@ -177,11 +197,14 @@ class FakeTwilio:
         self.server.route("DELETE", path + ".json", delete)
         return sid, self.base_url + path
 
-    def _serve(self, path: str, body: bytes, content_type: str) -> None:
+    def _serve(self, path: str, body: bytes, content_type: str, media_sid: str = "") -> None:
         def answer(request: Recorded) -> Reply:
             if not self._authorised(request):
                 return _error(401, 20003, "Authenticate")
-            if any(path.startswith(f"{self.account_path}/Recordings/{s}") for s in self.deleted):
+            gone = media_sid in self.deleted_media
+            if gone or any(
+                path.startswith(f"{self.account_path}/Recordings/{s}") for s in self.deleted
+            ):
                 return _error(404, 20404, "The requested resource was not found")
             return Reply(200, body, {"Content-Type": content_type})
 

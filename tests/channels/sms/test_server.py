@@ -36,7 +36,8 @@ def test_signed_messages_through_the_real_server(tmp_path: Path, twilio: FakeTwi
     assert first.status_code == 200 and first.headers["Content-Type"].startswith("text/xml")
     assert "<Message>Bedankt!" in first.text and retry.text == first.text
     assert forged.status_code == 403
-    assert "1 jobs done" in inspraak(data, "worker", "--until-idle", **env).stdout
+    # The download, then the deletion of Twilio's copy.
+    assert "2 jobs done" in inspraak(data, "worker", "--until-idle", **env).stdout
     engine = create_engine(f"sqlite:///{data / 'inspraak.db'}")
     try:
         with engine.connect() as connection:

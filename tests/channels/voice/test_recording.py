@@ -105,20 +105,27 @@ def test_a_recording_already_deleted_at_twilio_counts_as_deleted(
     voice_client: FlaskClient, voice_runtime: Runtime, twilio: FakeTwilio, phone_wav: bytes
 ) -> None:
     sid, _url = _recorded_call(voice_client, twilio, phone_wav)
-    with voice_runtime.db.session() as session:
+    Worker(voice_runtime).run(until_idle=True)  # fetched, then deleted at Twilio
+    with voice_runtime.db.session() as session:  # deleted again: Twilio answers 404
         enqueue(session, "voice.delete_recording", {"recording_sid": sid})
         session.commit()
     Worker(voice_runtime).run(until_idle=True)
     assert twilio.deleted == [sid]
+    assert [r.method for r in twilio.requests].count("DELETE") == 2
     with voice_runtime.db.session() as session:
         statuses = set(session.scalars(select(Job.status)))
     assert statuses == {JobStatus.DONE}
 
 
 def test_the_deletion_setting_is_on_by_default_and_checked(tmp_path: Path) -> None:
-    assert make_settings(tmp_path).delete_provider_recordings is True
-    off = make_settings(tmp_path, INSPRAAK_DELETE_PROVIDER_RECORDINGS="no")
-    assert off.delete_provider_recordings is False
+    assert make_settings(tmp_path).delete_at_provider is True
+    off = make_settings(tmp_path, INSPRAAK_DELETE_PROVIDER_RECORDINGS="no")  # the earlier name
+    assert off.delete_at_provider is False
+    assert make_settings(tmp_path, INSPRAAK_DELETE_AT_PROVIDER="off").delete_at_provider is False
+    with pytest.raises(ConfigError, match="disagree"):
+        make_settings(
+            tmp_path, INSPRAAK_DELETE_AT_PROVIDER="yes", INSPRAAK_DELETE_PROVIDER_RECORDINGS="no"
+        )
     with pytest.raises(ConfigError, match="INSPRAAK_DELETE_PROVIDER_RECORDINGS"):
         make_settings(tmp_path, INSPRAAK_DELETE_PROVIDER_RECORDINGS="maybe")
 

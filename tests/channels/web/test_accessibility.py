@@ -34,7 +34,7 @@ def browser() -> Any:
 def test_public_pages_have_no_axe_violations(site: str, browser: Any, lang: str) -> None:
     page = browser.new_page(java_script_enabled=True)
     checked = {}
-    for path in ("/", "/c/demo", "/kiosk/demo", "/nope", "/?unknown=1"):
+    for path in ("/", "/c/demo", "/kiosk/demo", "/nope", "/?unknown=1", "/privacy"):
         page.goto(f"{site}{path}{'&' if '?' in path else '?'}lang={lang}")
         checked[path] = axe_violations(page)
     # The form with every error showing, then the thank-you and status pages.
