@@ -4,7 +4,6 @@ from admin import views
 from admin.blueprint import blueprint
 from admin.commands import erase, purge
 from admin.replies import UPDATE_JOB, update_job
-from intake.analysis.jobs import THEMES_JOB, compute_themes_job
 from intake.plugins import Plugin
 
 __all__ = ["plugin", "views"]
@@ -12,7 +11,6 @@ __all__ = ["plugin", "views"]
 plugin = Plugin(
     name="admin",
     blueprints=[blueprint],
-    job_handlers={UPDATE_JOB: update_job, THEMES_JOB: compute_themes_job},
+    job_handlers={UPDATE_JOB: update_job},
     commands=[purge, erase],
-    heavy_jobs={THEMES_JOB},
 )

@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 
 from admin import sessions
 from intake import i18n
+from intake.current import db_session, runtime
 from intake.models import Role, StaffUser, utcnow
-from intake.web import db_session, runtime
 
 RANK = {Role.VIEWER: 0, Role.MODERATOR: 1, Role.ADMIN: 2}
 OPEN_ENDPOINTS = {"admin.login", "admin.login_post"}

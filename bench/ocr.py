@@ -28,9 +28,9 @@ import scanset  # noqa: E402
 from channels.paper.importer import queue_file  # noqa: E402
 from intake.config import load_settings  # noqa: E402
 from intake.consultations import seed_demo  # noqa: E402
+from intake.jobs.worker import Worker  # noqa: E402
 from intake.migrations import upgrade  # noqa: E402
 from intake.runtime import Runtime  # noqa: E402
-from intake.worker import Worker  # noqa: E402
 from ocr.forms import FormLayout  # noqa: E402
 from ocr.printed import print_form  # noqa: E402
 from ocr.reader import read_scan  # noqa: E402

@@ -22,11 +22,11 @@ from sqlalchemy import create_engine, select, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from intake.analysis.similar import similar_to  # noqa: E402
-from intake.analysis.text import forget_words  # noqa: E402
-from intake.analysis.themes import compute_themes  # noqa: E402
 from intake.migrations import upgrade  # noqa: E402
 from intake.models import Contribution, ContributionTheme  # noqa: E402
+from intake.reporting.analysis.similar import similar_to  # noqa: E402
+from intake.reporting.analysis.text import forget_words  # noqa: E402
+from intake.reporting.analysis.themes import compute_themes  # noqa: E402
 from intake.runtime import Runtime  # noqa: E402
 from tests.conftest import make_settings  # noqa: E402
 from tests.support.corpus import plant_consultation  # noqa: E402

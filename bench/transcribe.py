@@ -29,16 +29,16 @@ from sqlalchemy import select  # noqa: E402
 from intake.config import load_settings  # noqa: E402
 from intake.inbound import Inbound, InboundMedia  # noqa: E402
 from intake.jobs import enqueue  # noqa: E402
+from intake.jobs.worker import Worker  # noqa: E402
 from intake.migrations import upgrade  # noqa: E402
 from intake.models import Attachment, Contribution  # noqa: E402
 from intake.receive import receive  # noqa: E402
 from intake.runtime import Runtime  # noqa: E402
-from intake.worker import Worker  # noqa: E402
 from transcription.audio import CHUNK_BYTES, SAMPLE_RATE, peak_level, stream_pcm  # noqa: E402
 from transcription.engine import transcribe  # noqa: E402
 from transcription.installed import shared_registry  # noqa: E402
 from transcription.jobs import TRANSCRIBE_JOB  # noqa: E402
-from transcription.models import packaged_korean_model  # noqa: E402
+from transcription.speech_models import packaged_korean_model  # noqa: E402
 
 VOICE, SPEED = "ko+f2", 185
 LABELS = {

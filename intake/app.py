@@ -19,11 +19,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from intake import health, i18n, logs
 from intake.config import Settings
 from intake.csrf import init_csrf
+from intake.current import close_session
 from intake.errors import safe_traceback
 from intake.headers import protective_headers
 from intake.labels import status_explanation, status_label
 from intake.runtime import Runtime
-from intake.web import close_session
 
 log = logging.getLogger("inspraak.web")
 MAX_REQUEST_BYTES = 25 * 1024 * 1024

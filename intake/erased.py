@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from intake.analysis import similar, text
 from intake.hashing import keyed_hash
 from intake.models import Attachment, Contribution, ErasedMessage
+from intake.reporting.analysis import similar, text
 from intake.storage import MediaStore
 
 

@@ -9,9 +9,9 @@ from flask import Blueprint, jsonify
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from intake.current import db_session
 from intake.jobs import count_unfinished
 from intake.models import WorkerHeartbeat, utcnow
-from intake.web import db_session
 
 blueprint = Blueprint("health", __name__)
 STALE_AFTER = timedelta(seconds=60)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from intake.errors import SafeError
 from intake.jobs import PermanentJobError, enqueue
 from intake.models import Contributor, OutboundMessage, utcnow
-from intake.plugins import JobContext
+from intake.plugins import JobContext, Plugin
 
 SEND_JOB = "outbound.send"
 
@@ -90,3 +90,6 @@ def send_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> N
         return
     message.status = "sent"
     message.sent_at = utcnow()
+
+
+plugin = Plugin(name="outbound", job_handlers={SEND_JOB: send_job})

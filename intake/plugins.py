@@ -117,12 +117,14 @@ def _load(target: str) -> Plugin:
     return plugin
 
 
-def discover(extra: Sequence[str] = ()) -> Registry:
-    """Load the core's own jobs, the installed plugins (entry points) and INSPRAAK_PLUGINS."""
-    from intake.contacts.send import CONFIRM_JOB, send_confirmation
-    from intake.outbound import SEND_JOB, send_job
+# The core's own parts that run jobs or add commands, loaded like any plugin (by name, so
+# that this module imports none of them).
+CORE_PLUGINS = ("intake.outbound:plugin", "intake.contacts:plugin", "intake.reporting:plugin")
 
-    core = Plugin(name="core", job_handlers={SEND_JOB: send_job, CONFIRM_JOB: send_confirmation})
-    targets = [ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)]
+
+def discover(extra: Sequence[str] = ()) -> Registry:
+    """Load the core's own plugins, the installed plugins (entry points) and INSPRAAK_PLUGINS."""
+    targets = list(CORE_PLUGINS)
+    targets += [ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)]
     targets += [t for t in extra if t not in targets]
-    return Registry([core, *(_load(target) for target in targets)])
+    return Registry([_load(target) for target in targets])

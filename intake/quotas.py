@@ -23,9 +23,9 @@ from sqlalchemy.sql.functions import coalesce
 
 from intake.config import WINDOWS, Quota
 from intake.db import Executor, dialect_name
+from intake.db.prepared import Prepared
 from intake.i18n import gettext as _
 from intake.models import SenderQuota
-from intake.prepared import Prepared
 
 HOUR, DAY = "hour", "day"
 COLUMNS = (

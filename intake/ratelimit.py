@@ -9,9 +9,9 @@ from sqlalchemy import bindparam, case, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from intake.db import Executor, dialect_name
+from intake.db.prepared import Prepared
 from intake.hashing import keyed_hash
 from intake.models import RateCounter, utcnow
-from intake.prepared import Prepared
 
 _table = RateCounter.__table__
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from intake.contacts.held import hold
 from intake.db import Executor, dialect_name, insert
+from intake.db.prepared import Prepared, bound
 from intake.errors import SafeError, describe
 from intake.inbound import Inbound, Sender
 from intake.jobs import job_row, lane_of, next_rank
@@ -24,7 +25,6 @@ from intake.models import (
     JobLane,
     utcnow,
 )
-from intake.prepared import Prepared, bound
 from intake.references import new_reference
 
 REFERENCE_TRIES = 8

@@ -17,7 +17,7 @@ import requests
 
 from intake.config import load_settings
 from transcription.installed import CURRENT, installed_models, model_paths, models_dir
-from transcription.models import ModelRegistry
+from transcription.speech_models import ModelRegistry
 
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 CHUNK = 1 << 20

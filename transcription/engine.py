@@ -10,8 +10,8 @@ from pathlib import Path
 import vosk
 
 from transcription.audio import BYTES_PER_SECOND, peak_level, stream_pcm
-from transcription.models import ModelRegistry
 from transcription.quality import DEFAULT_THRESHOLDS, UNKNOWN_WORD, Thresholds, assess
+from transcription.speech_models import ModelRegistry
 
 DEFAULT_MAX_SECONDS = 15 * 60.0
 # Models name their garbage word differently; "[unk]" is what callers and quality checks see.

@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 from intake.config import Settings
-from transcription.models import ModelRegistry
+from transcription.speech_models import ModelRegistry
 
 MODELS_FOLDER = "models"
 # Each language folder names its active model in this file, so an install swaps atomically.

@@ -18,7 +18,7 @@ from intake.storage import MediaNotFoundError
 from transcription.audio import AudioError, AudioTooLongError
 from transcription.engine import DEFAULT_MAX_SECONDS, Transcript, transcribe
 from transcription.installed import shared_registry
-from transcription.models import ModelLoadError, NoModelError
+from transcription.speech_models import ModelLoadError, NoModelError
 
 log = logging.getLogger("inspraak.transcription")
 

@@ -11,9 +11,9 @@ from admin.auth import sign_in, staff
 from admin.blueprint import blueprint
 from intake import ratelimit
 from intake import staff as accounts
+from intake.current import db_session, runtime
 from intake.i18n import gettext as _
 from intake.models import StaffUser
-from intake.web import db_session, runtime
 
 # Someone at an unattended, signed-in computer must not get to guess the password.
 PASSWORD_TRIES = 5

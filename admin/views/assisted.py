@@ -15,12 +15,12 @@ from admin.blueprint import blueprint
 from admin.views.contact import staff_asker
 from intake.contacts.numbers import NumberRefusedError, mobile_number, refusal, what_we_text
 from intake.contacts.send import offer
+from intake.current import db_session, runtime
 from intake.i18n import LANGUAGES
 from intake.i18n import gettext as _
 from intake.inbound import Inbound, Sender
 from intake.models import Consultation, ConsultationStatus, Role
 from intake.receive import receive
-from intake.web import db_session, runtime
 
 CHANNEL = "assisted"
 

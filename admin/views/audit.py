@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from admin.auth import requires
 from admin.blueprint import blueprint
+from intake.current import db_session
 from intake.models import AuditEvent, Role, StaffUser
-from intake.web import db_session
 
 PAGE = 100
 

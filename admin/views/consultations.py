@@ -13,10 +13,10 @@ from admin.auth import requires
 from admin.blueprint import blueprint
 from admin.replies import announce
 from intake import consultations as service
+from intake.current import db_session
 from intake.i18n import LANGUAGES
 from intake.i18n import gettext as _
 from intake.models import Consultation, ConsultationStatus, Contribution, Role, utcnow
-from intake.web import db_session
 
 TEXT_FIELDS = ("title", "question", "description")
 

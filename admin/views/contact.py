@@ -11,9 +11,9 @@ from admin.blueprint import blueprint
 from intake.contacts.confirm import Check, check_code
 from intake.contacts.held import progress
 from intake.contacts.send import Asker, Offer, offer
+from intake.current import db_session, runtime
 from intake.i18n import N_
 from intake.models import Contribution, Role
-from intake.web import db_session, runtime
 
 # Staff enter many residents' contributions at a desk: more than one browser, not a flood.
 STAFF_FACTOR = 6

@@ -11,14 +11,14 @@ from werkzeug.wrappers import Response
 from admin.audit import record
 from admin.auth import requires
 from admin.blueprint import blueprint
-from intake.charts import bar_chart
+from intake.current import db_session
 from intake.health import STALE_AFTER
 from intake.i18n import LANGUAGE_NAMES
 from intake.i18n import gettext as _
 from intake.jobs import count_unfinished, retry_job
 from intake.labels import channel_label
 from intake.models import Consultation, Contribution, Job, JobStatus, Role, WorkerHeartbeat, utcnow
-from intake.web import db_session
+from intake.reporting.charts import bar_chart
 
 DAYS = 30
 JOB_ROWS = 50

@@ -8,11 +8,11 @@ from werkzeug.wrappers import Response
 
 from admin.auth import requires, staff
 from admin.blueprint import blueprint
-from admin.results import DecisionForm, delete_decision, save_decision
+from admin.publishing import DecisionForm, delete_decision, save_decision
+from intake.current import db_session
 from intake.i18n import N_
 from intake.i18n import gettext as _
 from intake.models import Consultation, Decision, Role
-from intake.web import db_session
 
 DONE = {
     "added": N_("Het besluit is toegevoegd."),

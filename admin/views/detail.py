@@ -25,6 +25,7 @@ from admin.views.contact import SAID
 from admin.views.media import personal_media_url
 from intake.contacts.held import progress
 from intake.contacts.send import CHANNELS
+from intake.current import db_session, runtime
 from intake.i18n import N_
 from intake.i18n import gettext as _
 from intake.models import (
@@ -36,7 +37,6 @@ from intake.models import (
     StaffUser,
 )
 from intake.personal import is_personal_evidence, only_personal, without_personal
-from intake.web import db_session, runtime
 
 UNSURE_BELOW = 0.6
 DONE = {

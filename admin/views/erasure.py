@@ -11,9 +11,9 @@ from admin.blueprint import blueprint
 from admin.commands import erase_details
 from admin.views import detail
 from intake import privacy
+from intake.current import db_session, runtime
 from intake.i18n import gettext as _
 from intake.models import Contribution, Role
-from intake.web import db_session, runtime
 
 
 @blueprint.post("/c/<int:contribution_id>/erase")

@@ -8,10 +8,10 @@ from werkzeug.wrappers import Response
 from admin.audit import record
 from admin.auth import may, requires
 from admin.blueprint import blueprint
-from intake import export as exporting
-from intake import spreadsheet
+from intake.current import db_session
 from intake.models import Consultation, Role
-from intake.web import db_session
+from intake.reporting import export as exporting
+from intake.reporting import spreadsheet
 
 
 @blueprint.post("/consultations/<int:consultation_id>/export")

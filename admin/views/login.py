@@ -12,11 +12,11 @@ from admin import signin
 from admin.audit import record
 from admin.auth import sign_in, sign_out
 from admin.blueprint import blueprint
+from intake.current import db_session, runtime
 from intake.hashing import keyed_hash
 from intake.i18n import gettext as _
 from intake.models import StaffUser, utcnow
 from intake.staff import check_sign_in, refresh_hash
-from intake.web import db_session, runtime
 
 
 def _safe_next(target: str | None) -> str:

@@ -15,10 +15,10 @@ from werkzeug.wsgi import wrap_file
 
 from admin.auth import may, staff
 from admin.blueprint import blueprint
+from intake.current import db_session, runtime
 from intake.models import Attachment, Role
 from intake.personal import is_personal_evidence
 from intake.storage import MediaNotFoundError
-from intake.web import db_session, runtime
 
 GRANT_SECONDS = 600
 

@@ -12,11 +12,11 @@ from werkzeug.wrappers import Response
 from admin.audit import record
 from admin.auth import requires
 from admin.blueprint import blueprint
-from intake import export as exporting
 from intake import privacy
+from intake.current import db_session, runtime
 from intake.i18n import gettext as _
 from intake.models import Consultation, Contribution, Contributor, Role
-from intake.web import db_session, runtime
+from intake.reporting import export as exporting
 
 KINDS = ("phone", "caller", "telegram", "email")
 

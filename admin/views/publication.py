@@ -9,11 +9,11 @@ from werkzeug.wrappers import Response
 
 from admin.auth import requires
 from admin.blueprint import blueprint
-from admin.results import PublicationError, set_publication
+from admin.publishing import PublicationError, set_publication
 from admin.views import detail
+from intake.current import db_session
 from intake.models import Contribution, Role
-from intake.results import QUOTE_MAX
-from intake.web import db_session
+from intake.reporting.results import QUOTE_MAX
 
 
 @blueprint.context_processor

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from admin.blueprint import blueprint
 from admin.queue import QueueFilter, counts, page
+from intake.current import db_session
 from intake.i18n import LANGUAGES
 from intake.labels import CHANNELS
 from intake.models import Consultation, ContributionStatus, ContributionTag, Tag
-from intake.web import db_session
 
 
 @blueprint.get("/")

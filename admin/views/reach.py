@@ -11,14 +11,14 @@ from werkzeug.wrappers import Response
 
 from admin.audit import record
 from admin.blueprint import blueprint
-from intake import reach as reaching
-from intake import spreadsheet
-from intake.charts import BarChart, bar_chart
+from intake.current import db_session, runtime
 from intake.i18n import gettext as _
 from intake.labels import CHANNELS, channel_label, language_label
 from intake.models import Consultation
-from intake.reach import OTHER, SMALL_COUNT, UNKNOWN, Reach, week_monday
-from intake.web import db_session, runtime
+from intake.reporting import reach as reaching
+from intake.reporting import spreadsheet
+from intake.reporting.charts import BarChart, bar_chart
+from intake.reporting.reach import OTHER, SMALL_COUNT, UNKNOWN, Reach, week_monday
 
 
 @dataclass(frozen=True)

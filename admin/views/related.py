@@ -14,8 +14,8 @@ from admin.auth import requires, staff
 from admin.blueprint import blueprint
 from admin.links import link, linked_to, unlink
 from admin.views.themes import theme_choices
+from intake.current import db_session
 from intake.models import Contribution, ContributionTheme, Role, Theme
-from intake.web import db_session
 
 
 def context(session: Session, contribution: Contribution) -> dict[str, Any]:
@@ -25,7 +25,7 @@ def context(session: Session, contribution: Contribution) -> dict[str, Any]:
         .join(ContributionTheme, ContributionTheme.theme_id == Theme.id)
         .where(ContributionTheme.contribution_id == contribution.id)
     )
-    from intake.analysis.similar import similar_to
+    from intake.reporting.analysis.similar import similar_to
 
     linked = linked_to(session, contribution.id)
     return {
@@ -48,7 +48,7 @@ def _contribution(contribution_id: int) -> Contribution:
 @requires(Role.MODERATOR)
 def put_in_theme(contribution_id: int) -> Response:
     """Put the contribution in a theme by hand (or in none); the machine leaves it there."""
-    from intake.analysis.themes import assign_theme
+    from intake.reporting.analysis.themes import assign_theme
 
     session = db_session()
     contribution = _contribution(contribution_id)

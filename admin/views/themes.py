@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from admin.audit import record
 from admin.auth import requires
 from admin.blueprint import blueprint
-from intake.analysis.jobs import THEMES_JOB, queue_themes
+from intake.current import db_session
 from intake.i18n import LANGUAGES, N_
 from intake.i18n import gettext as _
 from intake.models import (
@@ -30,7 +30,7 @@ from intake.models import (
     ThemeStatus,
     utcnow,
 )
-from intake.web import db_session
+from intake.reporting.analysis.jobs import THEMES_JOB, queue_themes
 
 MAX_PARTS = 6
 DONE = {
@@ -73,7 +73,7 @@ def themes() -> str:
     session = db_session()
     consultations = list(session.scalars(select(Consultation).order_by(Consultation.id.desc())))
     consultation = _chosen_consultation(consultations)
-    from intake.analysis.themes import themes_of
+    from intake.reporting.analysis.themes import themes_of
 
     rows: list[tuple[Theme, int]] = []
     total = grouped = 0
@@ -115,7 +115,7 @@ def compute() -> Response:
 @blueprint.get("/themes/<int:theme_id>")
 def theme(theme_id: int) -> str:
     """Show one theme: its name, its members and the forms to reshape it."""
-    from intake.analysis.themes import theme_members, themes_of
+    from intake.reporting.analysis.themes import theme_members, themes_of
 
     session = db_session()
     found = _theme(theme_id)
@@ -181,7 +181,7 @@ def confirm(theme_id: int) -> Response:
 @requires(Role.MODERATOR)
 def split(theme_id: int) -> Response:
     """Split a theme that holds two matters into smaller suggested themes."""
-    from intake.analysis.themes import ThemeError, split_theme
+    from intake.reporting.analysis.themes import ThemeError, split_theme
 
     found = _theme(theme_id)
     consultation_id = found.consultation_id
@@ -201,7 +201,7 @@ def split(theme_id: int) -> Response:
 @requires(Role.MODERATOR)
 def merge() -> Response:
     """Merge the ticked themes into the chosen one."""
-    from intake.analysis.themes import merge_themes
+    from intake.reporting.analysis.themes import merge_themes
 
     session = db_session()
     chosen = [int(v) for v in request.form.getlist("theme_ids") if v.isdigit()]
@@ -223,7 +223,7 @@ def theme_choices(consultation_id: int | None) -> list[dict[str, Any]]:
     """Return the consultation's themes as options for a select, in the staff's language."""
     if consultation_id is None:
         return []
-    from intake.analysis.themes import themes_of
+    from intake.reporting.analysis.themes import themes_of
 
     return [
         {"id": t.id, "label": t.label_in(g.language), "count": count}

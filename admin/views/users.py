@@ -10,9 +10,9 @@ from admin.audit import record
 from admin.auth import requires, staff
 from admin.blueprint import blueprint
 from intake import staff as accounts
+from intake.current import db_session
 from intake.i18n import gettext as _
 from intake.models import Role, StaffUser
-from intake.web import db_session
 
 
 def _page(error: str | None = None, code: int = 200) -> tuple[str, int]:

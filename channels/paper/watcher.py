@@ -13,8 +13,8 @@ from pathlib import Path
 
 from channels.paper.importer import Outcome, outcome, queue_stream
 from intake.files import DIR_MODE, FILE_MODE
+from intake.jobs.worker import Worker
 from intake.runtime import Runtime
-from intake.worker import Worker
 
 log = logging.getLogger("inspraak.paper")
 

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from intake import quotas
 from intake.db import Executor, dialect_name
+from intake.db.prepared import Prepared, bound
 from intake.i18n import DEFAULT_LANGUAGE
 from intake.inbound import Sender
 from intake.models import (
@@ -22,7 +23,6 @@ from intake.models import (
     SenderQuota,
     utcnow,
 )
-from intake.prepared import Prepared, bound
 from intake.receive import upsert_contributor
 
 REMEMBER = timedelta(days=7)

@@ -30,11 +30,11 @@ from intake import quotas
 from intake.config import Settings
 from intake.consultations import listed
 from intake.db import Executor
+from intake.db.prepared import Prepared
 from intake.hashing import keyed_hash
 from intake.i18n import using_language
 from intake.inbound import Inbound, Sender
 from intake.models import Consultation, Contribution, Contributor, utcnow
-from intake.prepared import Prepared
 from intake.receive import receive
 
 _STORED = Prepared(

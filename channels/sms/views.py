@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, request
 from channels.sms.adapter import MalformedMessageError, TwilioMessage
 from channels.sms.dialogue import Reply, carry_out, decide, reply_to
 from channels.sms.signature import is_signed
-from intake.web import runtime
+from intake.current import runtime
 
 log = logging.getLogger("inspraak.sms")
 blueprint = Blueprint("sms", __name__)

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from channels.telegram.adapter import CHANNEL
 from channels.telegram.conversation import handle_update
-from intake.web import db_session, runtime
+from intake.current import db_session, runtime
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 blueprint = Blueprint(CHANNEL, __name__)

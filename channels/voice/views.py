@@ -27,10 +27,10 @@ from channels.voice.adapter import (
 from channels.voice.calls import load_choices, open_consultations, save_choices
 from intake import quotas
 from intake.config import Quota, Settings
+from intake.current import db_session, runtime
 from intake.i18n import N_
 from intake.models import utcnow
 from intake.receive import receive
-from intake.web import db_session, runtime
 
 log = logging.getLogger("inspraak.voice")
 blueprint = Blueprint("voice", __name__, url_prefix="/hooks/twilio")

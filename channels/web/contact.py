@@ -18,12 +18,12 @@ from intake import ratelimit
 from intake.contacts.confirm import Check, check_code, find_link, follow_link
 from intake.contacts.held import Progress, progress
 from intake.contacts.send import CHANNELS, Asker, Offer, offer
+from intake.current import db_session, runtime
+from intake.db.prepared import Prepared
 from intake.i18n import gettext as _
 from intake.models import Contribution
-from intake.prepared import Prepared
 from intake.receive import Receipt
 from intake.references import normalise_reference
-from intake.web import db_session, runtime
 
 # What the pages may say after a step; anything else in `?said=` is ignored.
 SAID = ("confirmed", "wrong", "used_up", "silenced", "sent", "limited")

@@ -7,12 +7,12 @@ from werkzeug.wrappers import Response
 
 from channels.web.blueprint import blueprint
 from intake import consultations
-from intake.charts import bar_chart
+from intake.current import db_session
 from intake.i18n import gettext as _
 from intake.labels import channel_label, consultation_state, language_label
 from intake.models import ConsultationStatus, utcnow
-from intake.results import long_date, results_of
-from intake.web import db_session
+from intake.reporting.charts import bar_chart
+from intake.reporting.results import long_date, results_of
 
 # Results change slowly and the page holds nothing personal: shared caches may keep it a while.
 CACHE_SECONDS = 300

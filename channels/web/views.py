@@ -15,12 +15,12 @@ from channels.web.thanks import thanks_page
 from intake import consultations, ratelimit
 from intake.contacts.numbers import what_we_text
 from intake.csrf import CSRFError
+from intake.current import db_session, runtime
 from intake.i18n import gettext as _
 from intake.models import Consultation, ConsultationStatus
 from intake.receive import Receipt, receive
 from intake.references import normalise_reference
-from intake.results import finished
-from intake.web import db_session, runtime
+from intake.reporting.results import finished
 
 KIOSK_RETURN_SECONDS = 60
 

@@ -9,10 +9,9 @@ import click
 
 from intake import logs
 from intake.cli.backup import backup, restore
-from intake.cli.data import consultation, db, demo, export, user
+from intake.cli.data import consultation, db, demo, user
 from intake.cli.serving import run, serve, worker
 from intake.cli.state import pass_state
-from intake.cli.themes import themes
 from intake.config import ConfigError
 from intake.files import private_umask
 from intake.plugins import discover
@@ -34,8 +33,6 @@ def _group() -> click.Group:
         demo,
         consultation,
         user,
-        export,
-        themes,
         backup,
         restore,
     ):

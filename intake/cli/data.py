@@ -8,12 +8,10 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from intake import consultations, spreadsheet, staff
-from intake import export as exporting
+from intake import consultations, staff
 from intake.cli.state import State, pass_state
-from intake.files import write_private_text
 from intake.migrations import upgrade
-from intake.models import AuditEvent, Consultation, ConsultationStatus
+from intake.models import Consultation, ConsultationStatus
 
 
 @click.group()
@@ -159,52 +157,3 @@ def user_create(state: State, email: str, role: str, password_stdin: bool) -> No
             _fail(error)
         session.commit()
     click.echo(f"created {role} {email.strip().lower()}")
-
-
-@click.command()
-@click.argument("slug")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
-@click.option(
-    "--separator",
-    type=click.Choice(spreadsheet.SEPARATORS),
-    default=spreadsheet.DEFAULT_SEPARATOR,
-    show_default=True,
-    help="CSV list separator: ';' for Belgian spreadsheets, ',' for others.",
-)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--with-personal-data", is_flag=True, help="Include names and contact details.")
-@pass_state
-def export(
-    state: State,
-    slug: str,
-    fmt: str,
-    separator: str,
-    output: Path | None,
-    with_personal_data: bool,
-) -> None:
-    """Write every contribution of a consultation as JSON or spreadsheet-safe CSV."""
-    with state.runtime.db.session() as session:
-        try:
-            found = consultations.find(session, slug)
-        except consultations.ConsultationError as error:
-            _fail(error)
-        records = exporting.rows(session, found, personal=with_personal_data)
-        if fmt == "json":
-            text = exporting.to_json(records)
-        else:
-            text = exporting.to_csv(records, personal=with_personal_data, separator=separator)
-        if with_personal_data:
-            session.add(
-                AuditEvent(
-                    action="export.personal",
-                    target_type="consultation",
-                    target_id=found.id,
-                    details={"via": "cli", "format": fmt},
-                )
-            )
-            session.commit()
-    if output:
-        write_private_text(output, text)  # residents' words: readable by the service user only
-        click.echo(f"wrote {output}", err=True)
-    else:
-        sys.stdout.write(text)

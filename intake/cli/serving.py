@@ -14,7 +14,7 @@ from gunicorn.glogging import Logger
 
 from intake import logs
 from intake.cli.state import State, pass_state
-from intake.worker import Worker
+from intake.jobs.worker import Worker
 
 
 class _ProtectedLogger(Logger):  # type: ignore[misc]

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
 from intake.inbound import InboundMedia
+from intake.jobs.worker import Worker
 from intake.models import (
     AuditEvent,
     Base,
@@ -26,7 +27,6 @@ from intake.models import (
 )
 from intake.privacy import purge, remove_media
 from intake.runtime import Runtime
-from intake.worker import Worker
 from tests.admin.conftest import demo_id, post
 from tests.cli import inspraak
 

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from intake.models import AuditEvent, ReviewState
-from intake.results import QUOTE_MAX
+from intake.reporting.results import QUOTE_MAX
 from intake.runtime import Runtime
 from tests.admin.conftest import post
 

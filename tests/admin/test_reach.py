@@ -21,7 +21,7 @@ from intake.runtime import Runtime
 from tests.admin.conftest import PASSWORD, add_user, sign_in
 from tests.browser import axe_violations, chromium
 from tests.conftest import make_settings
-from tests.intake.reach_data import populate
+from tests.intake.reporting.reach_data import populate
 from tests.server import running_server
 
 ROLES = ("viewer", "moderator", "admin")

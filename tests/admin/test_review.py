@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from intake.inbound import InboundMedia
+from intake.jobs.worker import Worker
 from intake.models import (
     AuditEvent,
     Contribution,
@@ -19,7 +20,6 @@ from intake.models import (
     TextRevision,
 )
 from intake.runtime import Runtime
-from intake.worker import Worker
 from tests.admin.conftest import demo_id, post
 
 

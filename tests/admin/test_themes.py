@@ -8,9 +8,9 @@ from collections.abc import Callable
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from intake.jobs.worker import Worker
 from intake.models import AuditEvent, Contribution, ContributionTheme, ReviewState, Theme
 from intake.runtime import Runtime
-from intake.worker import Worker
 from tests.admin.conftest import demo_id, post
 
 TOPICS = {

@@ -18,12 +18,12 @@ import requests
 from sqlalchemy import create_engine, make_url, text
 
 from intake import consultations
-from intake import export as exporting
 from intake.backup import MANIFEST, read_manifest
 from intake.consultations import seed_demo
 from intake.inbound import Inbound, InboundMedia
 from intake.migrations import upgrade
 from intake.receive import receive
+from intake.reporting import export as exporting
 from intake.runtime import Runtime
 from tests.cli import ROOT, inspraak
 from tests.conftest import make_settings

@@ -14,9 +14,9 @@ from pathlib import Path
 from sqlalchemy import func, select, update
 
 from intake.jobs import claim_next_job, enqueue
+from intake.jobs.worker import Worker
 from intake.models import AuditEvent, Job, JobStatus, utcnow
 from intake.runtime import Runtime
-from intake.worker import Worker
 from tests.support import slow_jobs
 
 ROOT = Path(__file__).resolve().parents[2]

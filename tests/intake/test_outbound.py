@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from intake.inbound import Sender
+from intake.jobs.worker import Worker
 from intake.models import Contributor, Job, JobStatus, OutboundMessage
 from intake.outbound import RecipientGoneError, queue_message
 from intake.plugins import Plugin
 from intake.receive import upsert_contributor
 from intake.runtime import Runtime
-from intake.worker import Worker
 
 
 def _contributor(runtime: Runtime, address: str, **state: bool) -> int:

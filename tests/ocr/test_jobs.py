@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from intake.consultations import find
 from intake.inbound import Inbound, InboundMedia
 from intake.jobs import enqueue
+from intake.jobs.worker import Worker
 from intake.models import Attachment, Contribution, Job, JobStatus
 from intake.receive import receive
 from intake.runtime import Runtime
-from intake.worker import Worker
 from ocr.forms import FormLayout
 from ocr.jobs import AWAITING_SCAN_READING, READ_SCAN_JOB
 from ocr.printed import print_form

@@ -13,10 +13,10 @@ from werkzeug.test import TestResponse
 
 from intake.app import create_app
 from intake.consultations import seed_demo
+from intake.jobs.worker import Worker
 from intake.migrations import upgrade
 from intake.models import Contribution, Contributor, OutboundMessage
 from intake.runtime import Runtime
-from intake.worker import Worker
 from tests.admin.conftest import add_user, sign_in, token
 from tests.channels.web.helpers import hidden_fields
 from tests.conftest import make_settings

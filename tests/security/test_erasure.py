@@ -22,9 +22,9 @@ import pytest
 from PIL import Image
 from sqlalchemy import select, text
 
-from intake.analysis import similar
 from intake.inbound import Inbound, InboundMedia
 from intake.jobs import enqueue
+from intake.jobs.worker import Worker
 from intake.models import (
     Attachment,
     AuditEvent,
@@ -44,7 +44,7 @@ from intake.models import (
     Theme,
 )
 from intake.receive import receive
-from intake.worker import Worker
+from intake.reporting.analysis import similar
 from ocr.jobs import AWAITING_SCAN_READING, READ_SCAN_JOB
 from tests.admin.conftest import post
 from tests.channels.web.helpers import reference_on, submit

@@ -23,8 +23,8 @@ from intake.inbound import Inbound
 from intake.migrations import upgrade
 from intake.models import Consultation
 from intake.receive import receive
+from intake.reporting.spreadsheet import BOM, defuse
 from intake.runtime import Runtime
-from intake.spreadsheet import BOM, defuse
 from tests.admin.conftest import add_user, post, sign_in
 from tests.channels.web.helpers import reference_on, submit
 from tests.cli import inspraak

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from channels.paper.watcher import FAILED_DIR, QUEUED_DIR, REASON_SUFFIX, Watcher
 from intake.consultations import seed_demo
+from intake.jobs.worker import Worker
 from intake.migrations import upgrade
 from intake.runtime import Runtime
-from intake.worker import Worker
 from tests.cli import ROOT
 from tests.conftest import make_settings
 

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from intake.app import create_app
 from intake.config import DEFAULT_MEDIA_HOSTS, ConfigError
 from intake.fetch import host_allowed
+from intake.jobs.worker import Worker
 from intake.models import Attachment, Contribution, Job, JobStatus
 from intake.runtime import Runtime
-from intake.worker import Worker
 from tests.channels.sms.conftest import PUBLIC_URL, start_runtime, text
 from tests.conftest import make_settings
 from tests.support.telegram import SECRET, fake_telegram, message, photo

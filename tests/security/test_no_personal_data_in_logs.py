@@ -22,11 +22,11 @@ from intake.app import create_app
 from intake.consultations import seed_demo
 from intake.hashing import keyed_hash
 from intake.inbound import Inbound, JobRequest, Sender
+from intake.jobs.worker import Worker
 from intake.migrations import upgrade
 from intake.models import Consultation, Job, utcnow
 from intake.receive import receive
 from intake.runtime import Runtime
-from intake.worker import Worker
 from tests.channels.web.helpers import hidden_fields
 from tests.cli import inspraak
 from tests.conftest import make_settings

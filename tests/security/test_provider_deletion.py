@@ -17,10 +17,10 @@ from sqlalchemy import create_engine, select, update
 
 from intake.app import create_app
 from intake.jobs import claim_next_job, enqueue
+from intake.jobs.worker import Worker
 from intake.models import Attachment, Contribution, Job, JobStatus, utcnow
 from intake.privacy import erase_contributions
 from intake.runtime import Runtime
-from intake.worker import Worker
 from tests.channels.sms.conftest import PUBLIC_URL, start_runtime, text
 from tests.channels.voice.conftest import Caller, phone_wav, voice_env
 from tests.support.http import Recorded, Reply

@@ -23,9 +23,9 @@ from intake import quotas
 from intake.app import create_app
 from intake.config import ConfigError, Quota
 from intake.i18n import LANGUAGES, using_language
+from intake.jobs.worker import Worker
 from intake.models import Contribution, Job, OutboundMessage, SenderQuota, utcnow
 from intake.runtime import Runtime
-from intake.worker import Worker
 from tests.channels.sms.conftest import PUBLIC_URL, WEBHOOK, start_runtime
 from tests.channels.voice.conftest import VOICE_URL, voice_env
 from tests.cli import inspraak

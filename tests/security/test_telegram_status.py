@@ -17,9 +17,9 @@ import requests
 
 from channels.telegram.conversation import STATUS_PER_HOUR
 from intake.consultations import seed_demo
+from intake.jobs.worker import Worker
 from intake.migrations import upgrade
 from intake.runtime import Runtime
-from intake.worker import Worker
 from tests.conftest import make_settings
 from tests.server import running_server
 from tests.support.telegram import SECRET, FakeTelegram, fake_telegram, message

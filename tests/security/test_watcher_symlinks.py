@@ -17,9 +17,9 @@ from channels.paper.watcher import (
     UnsafeFolderError,
     Watcher,
 )
+from intake.jobs.worker import Worker
 from intake.models import Job
 from intake.runtime import Runtime
-from intake.worker import Worker
 
 
 def _settle(watcher: Watcher, polls: int = 3) -> None:

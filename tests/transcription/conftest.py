@@ -16,7 +16,7 @@ from tests.transcription.speech import (
     in_all_formats,
     speak,
 )
-from transcription.models import ModelRegistry, packaged_korean_model
+from transcription.speech_models import ModelRegistry, packaged_korean_model
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from tests.conftest import make_settings
 from tests.support.http import Reply, fake_server
 from transcription.cli import models
 from transcription.installed import model_paths
-from transcription.models import packaged_korean_model
+from transcription.speech_models import packaged_korean_model
 
 NAME = "vosk-model-small-ko-test"
 

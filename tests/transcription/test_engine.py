@@ -11,7 +11,7 @@ import pytest
 from tests.transcription.speech import FORMATS, PHRASES, Recording
 from transcription.audio import AudioTooLongError, EmptyAudioError, UnsupportedAudioError
 from transcription.engine import GrammarError, Transcript, transcribe
-from transcription.models import ModelRegistry, NoModelError
+from transcription.speech_models import ModelRegistry, NoModelError
 
 
 def word_accuracy(reference: list[str], hypothesis: list[str]) -> float:

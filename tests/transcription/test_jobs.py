@@ -14,17 +14,17 @@ import pytest
 from sqlalchemy import select
 
 from intake.inbound import Inbound, InboundMedia
+from intake.jobs.worker import Worker
 from intake.migrations import upgrade
 from intake.models import Attachment, Contribution, Job, JobStatus
 from intake.receive import receive
 from intake.runtime import Runtime
-from intake.worker import Worker
 from tests.cli import ROOT
 from tests.conftest import make_settings
 from tests.transcription.speech import Recording
 from transcription.installed import shared_registry
 from transcription.jobs import TRANSCRIBE_JOB
-from transcription.models import packaged_korean_model
+from transcription.speech_models import packaged_korean_model
 
 # Models for nl/fr/en cannot be downloaded here: "nl" is served by the Korean test model.
 KOREAN_AS_DUTCH = {"INSPRAAK_VOSK_MODEL_NL": str(packaged_korean_model())}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from transcription.models import ModelRegistry, NoModelError, packaged_korean_model
+from transcription.speech_models import ModelRegistry, NoModelError, packaged_korean_model
 
 
 def test_packaged_korean_model_is_found() -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from channels.paper.watcher import DONE_DIR, FAILED_DIR, QUEUED_DIR, REASON_SUFFIX, Watcher
+from intake.jobs.worker import Worker
 from intake.models import Contribution
-from intake.worker import Worker
 from tests.channels.paper.conftest import SHORT, Desk, lab
 
 

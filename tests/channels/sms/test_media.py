@@ -8,9 +8,9 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
+from intake.jobs.worker import Worker
 from intake.models import Attachment, Contribution, Job, JobStatus, utcnow
 from intake.runtime import Runtime
-from intake.worker import Worker
 from tests.channels.sms.conftest import text
 from tests.channels.sms.helpers import reference_in, reply_of
 from tests.support.twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio

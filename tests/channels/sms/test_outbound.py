@@ -12,10 +12,10 @@ from sqlalchemy import select, update
 
 from intake.app import create_app
 from intake.config import ConfigError
+from intake.jobs.worker import Worker
 from intake.models import Contributor, Job, JobStatus, OutboundMessage, utcnow
 from intake.outbound import queue_message
 from intake.runtime import Runtime
-from intake.worker import Worker
 from tests.channels.sms.conftest import post_signed, start_runtime, text
 from tests.channels.sms.helpers import contributions, reference_in, reply_of
 from tests.conftest import make_settings

@@ -14,10 +14,10 @@ from werkzeug.test import TestResponse
 
 from intake.app import create_app
 from intake.consultations import save, seed_demo
+from intake.jobs.worker import Worker
 from intake.migrations import upgrade
 from intake.models import Contribution, Job, JobStatus, utcnow
 from intake.runtime import Runtime
-from intake.worker import Worker
 from tests.conftest import make_settings
 from tests.support.telegram import SECRET, FakeTelegram, fake_telegram
 

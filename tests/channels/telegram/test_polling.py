@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from channels.telegram.cli import telegram
 from channels.telegram.poller import Poller
 from intake.consultations import seed_demo
+from intake.jobs.worker import Worker
 from intake.migrations import upgrade
 from intake.runtime import Runtime
-from intake.worker import Worker
 from tests.channels.telegram.conftest import Bot
 from tests.cli import inspraak
 from tests.conftest import make_settings

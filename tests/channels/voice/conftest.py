@@ -19,7 +19,7 @@ from intake.runtime import Runtime
 from tests.conftest import make_settings
 from tests.support.twilio import ACCOUNT_SID, OUR_NUMBER, FakeTwilio, fake_twilio, new_sid, sign
 from tests.transcription.speech import SENTENCE, encode, speak
-from transcription.models import packaged_korean_model
+from transcription.speech_models import packaged_korean_model
 
 PUBLIC_URL = "https://inspraak.example.be"
 VOICE_URL = PUBLIC_URL + "/hooks/twilio/voice"

@@ -8,6 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from intake.consultations import save, set_status
+from intake.jobs.worker import Worker
 from intake.models import (
     Attachment,
     ConsultationStatus,
@@ -18,7 +19,6 @@ from intake.models import (
 )
 from intake.references import spoken
 from intake.runtime import Runtime
-from intake.worker import Worker
 from tests.channels.voice.conftest import CALLER, Caller, record_of, spoken_text
 from tests.support.twilio import ACCOUNT_SID, FakeTwilio, new_sid, sign
 

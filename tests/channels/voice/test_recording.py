@@ -12,9 +12,9 @@ from intake import privacy
 from intake.app import create_app
 from intake.config import ConfigError
 from intake.jobs import enqueue
+from intake.jobs.worker import Worker
 from intake.models import Attachment, Contribution, Job, JobStatus, utcnow
 from intake.runtime import Runtime
-from intake.worker import Worker
 from tests.channels.voice.conftest import Caller, start_runtime, voice_env
 from tests.conftest import make_settings
 from tests.support.http import Reply

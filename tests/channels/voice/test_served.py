@@ -9,11 +9,11 @@ import requests
 from sqlalchemy import select
 
 from intake.consultations import seed_demo
+from intake.jobs.worker import Worker
 from intake.migrations import upgrade
 from intake.models import Attachment, Contribution
 from intake.references import spoken
 from intake.runtime import Runtime
-from intake.worker import Worker
 from tests.channels.voice.conftest import CALLER, recording_fields
 from tests.conftest import make_settings
 from tests.server import running_server

@@ -24,7 +24,7 @@ from intake.models import (
     ReviewState,
     Theme,
 )
-from intake.results import shorten
+from intake.reporting.results import shorten
 from tests.support.corpus import TOPICS, plant_consultation
 
 LABELS = {

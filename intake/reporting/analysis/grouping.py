@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from sqlalchemy.orm import Session
 
-from intake.analysis import cluster
-from intake.analysis.vectors import Space, build_space, documents
 from intake.models import Theme, ThemeAssignment, ThemeStatus, utcnow
+from intake.reporting.analysis import cluster
+from intake.reporting.analysis.vectors import Space, build_space, documents
 
 # How close (cosine) a contribution must be to a kept theme's centre to join it.
 JOIN_KEPT = 0.25

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, func, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
-from intake import spreadsheet
 from intake.db import dialect_name
 from intake.models import Consultation, Contribution, ContributionStatus
+from intake.reporting import spreadsheet
 
 TIMEZONE = ZoneInfo("Europe/Brussels")
 DIMENSIONS = ("channel", "language", "postcode", "week")

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from intake.analysis.jobs import THEMES_JOB, queue_themes
+from intake.jobs.worker import Worker
 from intake.migrations import upgrade
 from intake.models import AuditEvent, Job, JobStatus, Theme
+from intake.reporting.analysis.jobs import THEMES_JOB, queue_themes
 from intake.runtime import Runtime
-from intake.worker import Worker
 from tests.cli import inspraak
 from tests.conftest import make_settings
 from tests.support.corpus import plant_consultation

@@ -14,16 +14,6 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from intake.analysis import cluster
-from intake.analysis.grouping import (
-    consultation_space,
-    describe,
-    machine_links,
-    new_themes,
-    offer_to_kept,
-    scores,
-)
-from intake.analysis.vectors import Space
 from intake.i18n import gettext as _
 from intake.models import (
     Consultation,
@@ -34,6 +24,16 @@ from intake.models import (
     ThemeStatus,
     utcnow,
 )
+from intake.reporting.analysis import cluster
+from intake.reporting.analysis.grouping import (
+    consultation_space,
+    describe,
+    machine_links,
+    new_themes,
+    offer_to_kept,
+    scores,
+)
+from intake.reporting.analysis.vectors import Space
 
 
 class ThemeError(Exception):

@@ -14,9 +14,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from intake.db.groupcommit import GroupCommit
+from intake.db.writeturn import WriteTurn
 from intake.files import create_private
-from intake.groupcommit import GroupCommit
-from intake.writeturn import WriteTurn
 
 WRITE_OPTION = "inspraak_write"
 T = TypeVar("T")

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from intake.db import Database
-from intake.writeturn import CHECKPOINT_EVERY
+from intake.db.writeturn import CHECKPOINT_EVERY
 
 TURNS_EACH = 15
 

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.analysis.similar import MIN_SIMILAR, similar_to
 from intake.models import Contribution, ContributionStatus, TextRevision
+from intake.reporting.analysis.similar import MIN_SIMILAR, similar_to
 from tests.support.corpus import PlantedCorpus, plant_consultation
 
 

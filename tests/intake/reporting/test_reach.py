@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from intake.reach import OTHER, SMALL_COUNT, UNKNOWN, overview, postcode_area
+from intake.reporting.reach import OTHER, SMALL_COUNT, UNKNOWN, overview, postcode_area
 from intake.runtime import Runtime
-from tests.intake.reach_data import (
+from tests.intake.reporting.reach_data import (
     BOUNDARIES,
     add_consultation,
     boundary_rows,

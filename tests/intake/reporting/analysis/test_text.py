@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from intake.analysis.text import analyse, analyse_with_surfaces
+from intake.reporting.analysis.text import analyse, analyse_with_surfaces
 
 
 def test_stop_words_numbers_and_single_letters_say_nothing() -> None:

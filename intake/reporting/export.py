@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from intake import spreadsheet
 from intake.models import Consultation, Contribution
 from intake.personal import is_personal_evidence, without_personal
+from intake.reporting import spreadsheet
 
 FIELDS = (
     "reference",

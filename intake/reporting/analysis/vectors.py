@@ -12,8 +12,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.analysis.text import analyse_with_surfaces
 from intake.models import Contribution, ContributionStatus
+from intake.reporting.analysis.text import analyse_with_surfaces
 
 # Staff set these aside: they say nothing about the consultation's topics.
 SET_ASIDE = (ContributionStatus.NOT_RELEVANT, ContributionStatus.DUPLICATE)

@@ -14,7 +14,7 @@ from admin.review import review_state
 from intake.i18n import LANGUAGES
 from intake.i18n import gettext as _
 from intake.models import Decision, utcnow
-from intake.results import QUOTE_MAX
+from intake.reporting.results import QUOTE_MAX
 
 TITLE_MAX = 200
 BODY_MAX = 5000

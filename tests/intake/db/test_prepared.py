@@ -10,9 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from intake.consultations import find
+from intake.db.prepared import Prepared, bound
 from intake.inbound import Inbound
 from intake.models import Contribution, Contributor
-from intake.prepared import Prepared, bound
 from intake.receive import receive
 
 _READ = Prepared(

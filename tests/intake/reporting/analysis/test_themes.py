@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.analysis.themes import (
+from intake.models import (
+    Contribution,
+    ContributionTheme,
+    Theme,
+    ThemeAssignment,
+    ThemeStatus,
+)
+from intake.reporting.analysis.themes import (
     ThemeError,
     assign_theme,
     compute_themes,
@@ -16,13 +23,6 @@ from intake.analysis.themes import (
     split_theme,
     theme_members,
     themes_of,
-)
-from intake.models import (
-    Contribution,
-    ContributionTheme,
-    Theme,
-    ThemeAssignment,
-    ThemeStatus,
 )
 from tests.support.corpus import TOPICS, PlantedCorpus, plant_consultation
 

@@ -13,7 +13,7 @@ from intake.models import AuditEvent, Consultation, Job
 from intake.plugins import JobContext
 
 if TYPE_CHECKING:
-    from intake.analysis.themes import ThemeRun
+    from intake.reporting.analysis.themes import ThemeRun
 
 THEMES_JOB = "themes.compute"
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def record_run(session: Session, consultation_id: int, run: ThemeRun, via: str) 
 def compute_themes_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
     """Compute the themes of the consultation in the payload; a repeat computes them again."""
     # scikit-learn takes seconds to import: only the worker that computes pays for it.
-    from intake.analysis.themes import compute_themes
+    from intake.reporting.analysis.themes import compute_themes
 
     consultation_id = int(payload["consultation_id"])
     if session.get(Consultation, consultation_id) is None:

@@ -12,8 +12,8 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from intake.analysis.vectors import Space, build_space, documents
 from intake.models import Contribution, TextRevision
+from intake.reporting.analysis.vectors import Space, build_space, documents
 
 # Below this, what two contributions share is a common word or two, not a point.
 MIN_SIMILAR = 0.25

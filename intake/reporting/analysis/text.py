@@ -9,7 +9,7 @@ import unicodedata
 import snowballstemmer
 from stop_words import get_stop_words
 
-from intake.analysis.lexicon import WORDS
+from intake.reporting.analysis.lexicon import WORDS
 
 STEMMERS = {"nl": "dutch", "fr": "french", "en": "english"}
 # Words the stop lists drop that carry a topic in one of our languages: Dutch "kind" is a
