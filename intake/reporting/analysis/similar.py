@@ -6,14 +6,15 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from intake.models import Contribution, TextRevision
-from intake.reporting.analysis.vectors import Space, build_space, documents
+
+if TYPE_CHECKING:
+    from intake.reporting.analysis.vectors import Space
 
 # Below this, what two contributions share is a common word or two, not a point.
 MIN_SIMILAR = 0.25
@@ -69,6 +70,10 @@ def space_of(session: Session, consultation_id: int) -> Space:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
+    # scikit-learn takes seconds to import: only a process that compares texts pays for it
+    # (an erasure, which only drops this cache, does not).
+    from intake.reporting.analysis.vectors import build_space, documents
+
     space = build_space(documents(session, consultation_id, set_aside=()), pairs=True, floor=1)
     with _lock:
         # One entry per consultation: an older one may hold the words of an erased text.
@@ -117,6 +122,8 @@ def similar_to(session: Session, contribution_id: int, limit: int = 5) -> list[S
     row = space.row_of(contribution_id)
     if row is None:
         return []
+    import numpy as np
+
     closeness = np.asarray((space.matrix @ space.matrix[row].T).todense()).ravel()
     closeness[row] = -1.0
     best = np.argsort(-closeness, kind="stable")[:limit]
