@@ -6,11 +6,11 @@ themes staff shape; it registers the themes job and the `export` and `themes` co
 
 from intake.plugins import Plugin
 from intake.reporting.analysis.jobs import THEMES_JOB, compute_themes_job
-from intake.reporting.cli import export, themes
+from intake.reporting import cli
 
 plugin = Plugin(
     name="reporting",
     job_handlers={THEMES_JOB: compute_themes_job},
-    commands=[export, themes],
+    commands=[cli.export, cli.themes],
     heavy_jobs={THEMES_JOB},
 )
