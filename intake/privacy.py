@@ -311,7 +311,11 @@ def purge(
 
 
 def _forget_personal_fields(session: Session, consultation_ids: list[int]) -> tuple[int, list[str]]:
-    """Clear names and contacts kept in answers, and delete the images of those fields."""
+    """Clear names and contacts kept in answers; delete every image that shows them.
+
+    That is the crops of those fields, the pages as scanned and the scanned files: the page
+    images with the name covered stay for review.
+    """
     if not consultation_ids:
         return 0, []
     mine = Contribution.consultation_id.in_(consultation_ids)

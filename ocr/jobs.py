@@ -79,6 +79,8 @@ def read_scan_job(session: Session, payload: Mapping[str, Any], ctx: JobContext)
     attachment.details = {
         **attachment.details,
         "scan_read": {"forms": len(records), "reason": reason},
+        # The photo shows the name the form's own page images have covered.
+        **({"personal": True} if any(r.names_someone for r in records) else {}),
     }
     _settle(contribution, reason)
     session.flush()
@@ -87,7 +89,10 @@ def read_scan_job(session: Session, payload: Mapping[str, Any], ctx: JobContext)
 def _read(ctx: JobContext, sha256: str) -> list[FormRecord]:
     media = ctx.runtime.media
     with reading(ctx.runtime, media.path(sha256)) as result:
-        archive = archive_evidence(result.archive_bytes(), len(result.pages), media.put_bytes)
+        named = any(form.names_someone for form in result.forms)
+        archive = archive_evidence(
+            result.archive_bytes(), len(result.pages), media.put_bytes, personal=named
+        )
         return [form_record(form, media.put_bytes, archive=archive) for form in result.forms]
 
 

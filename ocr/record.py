@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ocr.reader import FieldResult, FormRead
@@ -13,6 +13,9 @@ ANSWER_FIELD = "answer"
 SCAN_KIND = "scan"
 CROP_KIND = "crop"
 ARCHIVE_KIND = "archive"
+# A page image as scanned, name and all: personal, shown only in the audited view. Beside
+# it the page's `scan` has the name painted over, for everyone who reviews the text.
+NAMED_PAGE_KIND = "named_page"
 # Stores bytes in the media store and returns their sha256 key and size.
 Put = Callable[[bytes], tuple[str, int]]
 
@@ -44,6 +47,11 @@ class FormRecord:
     evidence: tuple[Evidence, ...]
 
     @property
+    def names_someone(self) -> bool:
+        """Tell whether the form's pages show a resident's name (kept as personal pages)."""
+        return any(e.kind == NAMED_PAGE_KIND for e in self.evidence)
+
+    @property
     def reason(self) -> str | None:
         """Return the first reason a person should look, or None."""
         return self.reasons[0] if self.reasons else None
@@ -68,10 +76,17 @@ def form_record(form: FormRead, put: Put, *, archive: Evidence | None = None) ->
     evidence: list[Evidence] = []
     crops: dict[str, str] = {}
     for number, page in enumerate(form.pages, start=1):
-        sha, size = put(page.image_jpeg)
-        evidence.append(
-            Evidence(SCAN_KIND, "image/jpeg", sha, size, 1, {"page": number, "index": page.index})
-        )
+        where = {"page": number, "index": page.index}
+        if page.covered_jpeg is not None:
+            sha, size = put(page.covered_jpeg)
+            covered = {**where, "covered": True}
+            evidence.append(Evidence(SCAN_KIND, "image/jpeg", sha, size, 1, covered))
+            sha, size = put(page.image_jpeg)
+            named = {**where, "personal": True}
+            evidence.append(Evidence(NAMED_PAGE_KIND, "image/jpeg", sha, size, 1, named))
+        else:
+            sha, size = put(page.image_jpeg)
+            evidence.append(Evidence(SCAN_KIND, "image/jpeg", sha, size, 1, where))
         for name, result in page.fields.items():
             sha, size = put(result.crop_png)
             crops.setdefault(name, sha)
@@ -124,7 +139,14 @@ def _letters(result: FieldResult | None, limit: int = 120) -> str | None:
     return text[:limit] or None
 
 
-def archive_evidence(data: bytes, pages: int, put: Put) -> Evidence:
-    """Store the searchable PDF/A copy of a whole scanned file."""
+def archive_evidence(data: bytes, pages: int, put: Put, *, personal: bool = False) -> Evidence:
+    """Store the searchable PDF/A copy of a scanned file (personal when it shows a name)."""
     sha, size = put(data)
-    return Evidence(ARCHIVE_KIND, "application/pdf", sha, size, pages)
+    return personal_if(Evidence(ARCHIVE_KIND, "application/pdf", sha, size, pages), personal)
+
+
+def personal_if(evidence: Evidence, personal: bool) -> Evidence:
+    """Mark a whole-page original as personal when a page of it shows a resident's name."""
+    if not personal:
+        return evidence
+    return replace(evidence, details={**evidence.details, "personal": True})

@@ -28,7 +28,15 @@ from intake.storage import MediaNotFoundError
 from ocr.jobs import TRANSIENT, consultation_id
 from ocr.reader import ScanResult, UnreadableScanError
 from ocr.reading import reading
-from ocr.record import SCAN_KIND, Evidence, FormRecord, Put, archive_evidence, form_record
+from ocr.record import (
+    SCAN_KIND,
+    Evidence,
+    FormRecord,
+    Put,
+    archive_evidence,
+    form_record,
+    personal_if,
+)
 
 IMPORT_JOB = "paper.import_file"
 FORGET_JOB = "paper.forget_file"
@@ -156,16 +164,19 @@ def _evidence(
 ) -> tuple[FormRecord, Evidence]:
     """Store form `index`'s own pages of the original and archive, its images and crops."""
     form = result.forms[index]
+    named = form.names_someone
     if len(result.forms) == 1:
         # One form: the file is its original as it came in, the archive copy is whole.
-        archive = archive_evidence(result.archive_bytes(), len(result.pages), store)
-        return form_record(form, store, archive=archive), file
+        archive = archive_evidence(result.archive_bytes(), len(result.pages), store, personal=named)
+        return form_record(form, store, archive=archive), personal_if(file, named)
     pages = sorted(page.index for page in form.pages)
-    archive = archive_evidence(pdf_pages(result.archive_pdf, pages), len(pages), store)
+    archive = archive_evidence(
+        pdf_pages(result.archive_pdf, pages), len(pages), store, personal=named
+    )
     key, size = store(original_pages(path, file.media_type, pages))
     details = {**file.details, "pages_of_file": [p + 1 for p in pages]}
     original = replace(file, sha256=key, size=size, pages=len(pages), details=details)
-    return form_record(form, store, archive=archive), original
+    return form_record(form, store, archive=archive), personal_if(original, named)
 
 
 def _drop(ctx: JobContext, keys: list[str]) -> None:

@@ -50,6 +50,13 @@ class PageRead:
     image_jpeg: bytes
     text: str
     reasons: list[str] = field(default_factory=list)
+    # The image with the fields that name someone painted over, when the page has such.
+    covered_jpeg: bytes | None = None
+
+    @property
+    def names_someone(self) -> bool:
+        """Tell whether the page has a field for a name or contact (its image shows it)."""
+        return self.covered_jpeg is not None
 
     @property
     def needs_person(self) -> bool:
@@ -90,6 +97,11 @@ class FormRead:
                     personal=before.personal or result.personal,
                 )
         return merged
+
+    @property
+    def names_someone(self) -> bool:
+        """Tell whether a page of the form holds a name or contact (so do its originals)."""
+        return any(page.names_someone for page in self.pages)
 
     @property
     def text(self) -> str:

@@ -20,6 +20,7 @@ from ocr.reader.group import group_pages
 from ocr.reader.hocr import HocrPage, parse_hocr, rotate_back
 from ocr.reader.load import open_pages, sniff
 from ocr.reader.prepare import LayoutLookup, PreparedPage, load_pixels, prepare
+from ocr.reader.redact import cover, personal_fields
 
 DEFAULT_LANGUAGES = ("nld", "fra", "eng")
 TESSERACT_MODEL = {"nl": "nld", "fr": "fra", "en": "eng"}
@@ -144,13 +145,17 @@ def _page_read(
     """Combine a page's box readings and OCR words into its result."""
     reasons = list(page.reasons)
     fields: dict[str, r.FieldResult] = {}
+    covered = None
     if boxes is not None and page.layout is not None and page.qr is not None:
         grid = PageGrid(page.layout, page.dpi)
         fields = fill_text(boxes[0], grid, page.qr.page, hocr.words, boxes[1])
         reasons.extend(page_reasons(fields))
+        personal = personal_fields(page.layout.fields_on(page.qr.page))
+        if personal:
+            covered = cover(page.jpeg, [grid.box(spec.area) for spec in personal], page.dpi)
     elif not hocr.words:
         reasons.append(r.NO_TEXT)
-    return r.PageRead(page.index, page.qr, fields, page.jpeg, hocr.text(), reasons)
+    return r.PageRead(page.index, page.qr, fields, page.jpeg, hocr.text(), reasons, covered)
 
 
 def _rotations(archive: Path) -> list[int]:

@@ -8,16 +8,20 @@ view, gone after the retention purge and gone after erasure.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from flask.testing import FlaskClient
+from PIL import Image
 from sqlalchemy import select
 
 from intake.models import Attachment, AuditEvent, Consultation, Contribution, utcnow
+from ocr.reader.fields import PageGrid
 from tests.admin.conftest import post
 from tests.security.paper import Desk, lab, open_desk
 
@@ -103,6 +107,44 @@ def test_a_viewer_sees_neither_the_name_nor_its_image(desk: Desk, griet: Contrib
     assert viewer.post(f"/admin/c/{griet.id}/personal").status_code in (400, 403)
 
 
+def _kinds(contribution: Contribution, kind: str) -> list[Attachment]:
+    return [a for a in contribution.attachments if a.kind == kind]
+
+
+def _spread(image: Image.Image, box: tuple[int, int, int, int]) -> float:
+    """Return how much the grey levels vary inside `box`: ink varies, a cover does not."""
+    return float(np.asarray(image.convert("L").crop(box), dtype=float).std())
+
+
+def test_a_viewer_sees_the_page_with_the_name_covered(desk: Desk, griet: Contribution) -> None:
+    (page,) = _kinds(griet, "scan")
+    (named,) = _kinds(griet, "named_page")
+    (original,) = _kinds(griet, "original")
+    (archive,) = _kinds(griet, "archive")
+    assert page.details.get("covered") is True and "personal" not in page.details
+    for kept in (named, original, archive):
+        assert kept.details["personal"] is True
+    viewer = desk.client("viewer")
+    html = viewer.get(f"/admin/c/{griet.id}").get_data(as_text=True)
+    assert f"/admin/media/{page.id}" in html
+    for hidden in (named, original, archive):
+        assert f"/admin/media/{hidden.id}" not in html
+        assert viewer.get(f"/admin/media/{hidden.id}").status_code == 403
+    with viewer.get(f"/admin/media/{page.id}") as shown:
+        assert shown.status_code == 200
+        covered = Image.open(io.BytesIO(shown.get_data()))
+    written = Image.open(io.BytesIO(desk.stored_files()[str(named.sha256)]))
+    assert covered.size == written.size
+    grid = PageGrid(desk.layout, float(covered.info["dpi"][0]))
+    fields = {spec.name: grid.box(spec.area) for spec in desk.layout.fields_on(1)}
+    # The name's boxes hold ink on the page as scanned and one flat colour on the page shown.
+    assert _spread(written, fields["name"]) > 20
+    assert _spread(covered, fields["name"]) < 2
+    # The rest of the page is the same page: the answer reads as before.
+    assert _spread(covered, fields["answer"]) > 8
+    assert abs(_spread(covered, fields["answer"]) - _spread(written, fields["answer"])) < 3
+
+
 def test_a_moderator_sees_them_only_through_the_audited_view(
     desk: Desk, griet: Contribution
 ) -> None:
@@ -116,6 +158,10 @@ def test_a_moderator_sees_them_only_through_the_audited_view(
     assert shown.status_code == 200 and _mentions(html, name)
     link = re.search(rf'src="(/admin/media/{crop.id}\?grant=[^"]+)"', html)
     assert link, "the audited view shows the name's image"
+    (named,) = _kinds(griet, "named_page")
+    (original,) = _kinds(griet, "original")
+    assert re.search(rf'src="/admin/media/{named.id}\?grant=', html), "the page as scanned"
+    assert re.search(rf'href="/admin/media/{original.id}\?grant=', html), "the scanned file"
     with moderator.get(link.group(1).replace("&amp;", "&")) as image:
         assert image.status_code == 200 and image.get_data().startswith(b"\x89PNG")
     # The link is the moderator's own: someone else cannot use it.
@@ -146,6 +192,8 @@ def test_retention_clears_the_name_and_deletes_its_image(
             assert set(kept.answers["fields"]) == {"answer", "postcode", "consent"}
             fields = {a.details.get("field") for a in kept.attachments if a.kind == "crop"}
             assert fields == {"answer", "postcode", "consent"}
+            # What shows the name goes; the page with the name covered stays for review.
+            assert sorted(a.kind for a in kept.attachments if a.kind != "crop") == ["scan"]
         assert session.get(Attachment, crop.id) is None
     assert crop.sha256 not in desk.stored_files()
 
