@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from channels.twilio.client import WHATSAPP_PREFIX
 from intake.inbound import Inbound, JobRequest, Sender
 from intake.models import TextOrigin
 
 SMS = "sms"
 WHATSAPP = "whatsapp"
-WHATSAPP_PREFIX = "whatsapp:"
 MEDIA_JOB = "sms.media"
 DELETE_MEDIA_JOB = "sms.delete_media"
 MAX_MEDIA = 10  # Twilio delivers at most ten media items with one message

@@ -14,9 +14,8 @@ from typing import Any
 
 from sqlalchemy import bindparam, select
 
-from channels.sms import replies
+from channels.sms import texts
 from channels.sms.adapter import MediaItem, TwilioMessage, sender_of, to_inbound
-from channels.sms.commands import Action, Command, parse
 from channels.sms.conversation import (
     Resident,
     by_keyword,
@@ -25,6 +24,7 @@ from channels.sms.conversation import (
     remember,
     set_opted_out,
 )
+from channels.sms.keywords import Action, Command, parse
 from channels.sms.language import detect
 from intake import quotas
 from intake.config import Settings
@@ -131,7 +131,7 @@ def decide(session: Executor, message: TwilioMessage, settings: Settings) -> Pla
         language = resident.language = command.language_hint or resident.last_language
         opting_out = command.action is Action.STOP
         sender = sender_of(message, resident.key_hash, may_reply=not opting_out)
-        answer = replies.stopped if opting_out else replies.started
+        answer = texts.stopped if opting_out else texts.started
         plan = Plan(
             _say(language, answer),
             remember=resident,
@@ -222,7 +222,7 @@ def reply_to(plan: Plan, stored: Stored | None) -> Reply | None:
     if stored is not None and plan.files_refused is not None:
         return _say(stored.language, quotas.too_many_files, plan.files_refused, stored.reference)
     if stored is not None:
-        return _say(stored.language, replies.thanks, stored.reference)
+        return _say(stored.language, texts.thanks, stored.reference)
     return plan.reply
 
 
@@ -233,13 +233,13 @@ def _status(session: Executor, resident: Resident, command: Command) -> Plan:
         resident.language = language
         plan.remember = resident
     if command.reference is None:
-        plan.reply = _say(language, replies.status_usage)
+        plan.reply = _say(language, texts.status_usage)
         return plan
     found = _STATUS.first(session, {"reference": command.reference})
     if found is None or not hmac.compare_digest(found[1], resident.key_hash):
-        plan.reply = _say(language, replies.not_found, command.reference)
+        plan.reply = _say(language, texts.not_found, command.reference)
     else:
-        plan.reply = _say(language, replies.status, command.reference, found[0])
+        plan.reply = _say(language, texts.status, command.reference, found[0])
     return plan
 
 
@@ -257,16 +257,16 @@ def _contribute(
     found = _STORED.first(session, {"channel": message.channel, "sid": earlier})
     if found is not None:
         reference, language = found
-        return Plan(_say(language, replies.thanks, reference), retry=True)
+        return Plan(_say(language, texts.thanks, reference), retry=True)
     if not message.body.strip() and not message.media:
-        return Plan(_say(resident.last_language, replies.empty))
+        return Plan(_say(resident.last_language, texts.empty))
     choices = listed(session)
     chosen = by_keyword(choices, command.first_word)
     if chosen is not None:
         text = command.rest
         language = detect(text) or resident.last_language
         if not chosen.is_open():
-            return Plan(_say(language, replies.closed))
+            return Plan(_say(language, texts.closed))
         if not text and not message.media:
             return _keyword_alone(resident, message, chosen)
     else:
@@ -281,7 +281,7 @@ def _contribute(
             "language": language,
             "media": [[m.url, m.content_type] for m in message.media],
         }
-        return Plan(_say(language, replies.choose, open_keywords(choices)), remember=resident)
+        return Plan(_say(language, texts.choose, open_keywords(choices)), remember=resident)
     return _store(resident, message, chosen, text)
 
 
@@ -298,7 +298,7 @@ def _keyword_alone(resident: Resident, message: TwilioMessage, chosen: Consultat
     if pending is None:
         resident.consultation_id = chosen.id
         with using_language(resident.last_language) as language:
-            reply = Reply(language, replies.prompt(chosen.text_in(language).title))
+            reply = Reply(language, texts.prompt(chosen.text_in(language).title))
         return Plan(reply, remember=resident)
     resident.language = pending["language"]
     # Both texts, if Twilio sends them again, answer with the contribution they became.

@@ -1,4 +1,8 @@
-"""Twilio's REST API through the twilio SDK, sent to the configured API root."""
+"""Twilio's REST API through the twilio SDK, sent to the configured API root.
+
+Shared by every channel Twilio carries (SMS, WhatsApp, voice): sending messages, deleting
+media and recordings at Twilio, and downloading them with the account's credentials.
+"""
 
 from __future__ import annotations
 
@@ -76,32 +80,26 @@ def twilio_client(settings: Settings) -> Iterator[Client]:
         http.close()
 
 
-def _create(runtime: Runtime, to: str, body: str, prefix: str) -> str:
+def send_message(runtime: Runtime, to: str, body: str, *, whatsapp: bool = False) -> str:
+    """Send `body` to a number by SMS or on WhatsApp; return Twilio's message sid."""
     settings = runtime.settings
     origin = settings.twilio_from_number
     if origin is None:
         raise TwilioNotConfiguredError("TWILIO_FROM_NUMBER is not set")
+    prefix = WHATSAPP_PREFIX if whatsapp else ""
     sender = (
         {"messaging_service_sid": origin} if origin.startswith("MG") else {"from_": prefix + origin}
     )
     with twilio_client(settings) as client:
         try:
-            message = client.messages.create(to=prefix + to, body=body, **sender)
+            message = client.messages.create(
+                to=prefix + to.removeprefix(WHATSAPP_PREFIX), body=body, **sender
+            )
         except TwilioRestException as error:
             if error.code in RECIPIENT_GONE:
                 raise RecipientGoneError(f"Twilio error {error.code}") from None
             raise TwilioError.of(error) from None
     return str(message.sid)
-
-
-def send_sms(runtime: Runtime, address: str, body: str) -> str:
-    """Text `body` to a phone number; return Twilio's message sid."""
-    return _create(runtime, address.removeprefix(WHATSAPP_PREFIX), body, "")
-
-
-def send_whatsapp(runtime: Runtime, address: str, body: str) -> str:
-    """Send `body` to a number on WhatsApp through Twilio; return the message sid."""
-    return _create(runtime, address.removeprefix(WHATSAPP_PREFIX), body, WHATSAPP_PREFIX)
 
 
 # A message's media item, as Twilio's webhook names it (the MediaUrl of an MMS or WhatsApp).
@@ -132,6 +130,16 @@ def delete_message_media(settings: Settings, media: MediaAtTwilio) -> None:
     with twilio_client(settings) as client:
         try:
             client.messages(media.message_sid).media(media.media_sid).delete()
+        except TwilioRestException as error:
+            if error.status != 404:
+                raise TwilioError.of(error) from None
+
+
+def delete_recording(settings: Settings, recording_sid: str) -> None:
+    """Delete a recording at Twilio; one already gone counts as deleted."""
+    with twilio_client(settings) as client:
+        try:
+            client.recordings(recording_sid).delete()
         except TwilioRestException as error:
             if error.status != 404:
                 raise TwilioError.of(error) from None

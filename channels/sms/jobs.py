@@ -1,4 +1,4 @@
-"""The jobs that download a message's pictures from Twilio, attach them, then delete Twilio's."""
+"""The SMS and WhatsApp jobs: send a text, download a message's media, delete Twilio's copy."""
 
 from __future__ import annotations
 
@@ -11,18 +11,34 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from channels.sms.adapter import DELETE_MEDIA_JOB
-from channels.sms.rest import MediaAtTwilio, delete_message_media, download_media
+from channels.twilio.client import (
+    MediaAtTwilio,
+    delete_message_media,
+    download_media,
+    send_message,
+)
 from intake import erased
 from intake.fetch import MediaFetchError, MediaRefusedError
 from intake.jobs import enqueue
 from intake.models import Attachment, Contribution
 from intake.plugins import JobContext
+from intake.runtime import Runtime
 
 log = logging.getLogger("inspraak.sms")
 
 MAX_MEDIA_BYTES = 16 * 1024 * 1024  # WhatsApp's limit; MMS stays under 5 MB
 REFUSED = "media_refused"
 UNAVAILABLE = "media_unavailable"
+
+
+def send_sms(runtime: Runtime, address: str, body: str) -> str:
+    """Text `body` to a phone number; return Twilio's message sid."""
+    return send_message(runtime, address, body)
+
+
+def send_whatsapp(runtime: Runtime, address: str, body: str) -> str:
+    """Send `body` to a number on WhatsApp through Twilio; return the message sid."""
+    return send_message(runtime, address, body, whatsapp=True)
 
 
 def attachment_kind(media_type: str) -> str:
@@ -62,7 +78,7 @@ def _has_item(session: Session, contribution_id: int, index: int) -> bool:
     return any(details.get("index") == index for details in kept)
 
 
-def fetch_message_media(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
+def fetch_media_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
     """Download one media item of a message into the media store and attach it, once."""
     index, url = int(payload["index"]), str(payload["url"])
     contribution_id = int(payload["contribution_id"])

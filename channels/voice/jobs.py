@@ -1,4 +1,4 @@
-"""Jobs that bring a voicemail home from Twilio, then delete Twilio's copy."""
+"""The voice jobs: bring a voicemail home from Twilio, then delete Twilio's copy."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from twilio.base.exceptions import TwilioRestException
 
-from channels.sms.rest import TwilioError, download_media, twilio_client
+from channels.twilio.client import delete_recording, download_media
 from channels.voice.adapter import DELETE_JOB, TRANSCRIBE_JOB
 from intake import erased
 from intake.fetch import MediaFetchError, MediaRefusedError
@@ -34,7 +33,7 @@ def recording_file_url(url: str) -> str:
     return url if url.endswith((".wav", ".mp3")) else url + ".wav"
 
 
-def fetch_recording(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
+def fetch_recording_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
     """Download a voicemail, keep it, queue its transcription and Twilio's deletion, once."""
     sid = str(payload["recording_sid"])
     # Checked in a read-only session: the job's own would hold SQLite's write lock during
@@ -101,15 +100,9 @@ def _delete_at_twilio(session: Session, ctx: JobContext, sid: str) -> None:
         enqueue(session, DELETE_JOB, {"recording_sid": sid})
 
 
-def delete_recording(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
+def delete_recording_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
     """Delete a recording at Twilio; one already gone counts as deleted."""
-    sid = str(payload["recording_sid"])
-    with twilio_client(ctx.runtime.settings) as client:
-        try:
-            client.recordings(sid).delete()
-        except TwilioRestException as error:
-            if error.status != 404:
-                raise TwilioError.of(error) from None
+    delete_recording(ctx.runtime.settings, str(payload["recording_sid"]))
     log.info("recording deleted at Twilio")
 
 
