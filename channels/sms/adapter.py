@@ -10,6 +10,7 @@ from intake.inbound import Inbound, JobRequest, Sender
 from intake.models import TextOrigin
 
 SMS = "sms"
+PHONE = "phone"  # the kind of address a resident texts from
 WHATSAPP = "whatsapp"
 MEDIA_JOB = "sms.media"
 DELETE_MEDIA_JOB = "sms.delete_media"
@@ -70,7 +71,7 @@ def sender_of(message: TwilioMessage, key_hash: str, *, may_reply: bool) -> Send
     confirmed: Twilio's signed webhook vouches that the message came from it.
     """
     return Sender(
-        kind="phone",
+        kind=PHONE,
         address_hash=key_hash,
         address=message.number if may_reply else None,
         confirmed=True,

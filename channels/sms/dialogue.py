@@ -12,30 +12,23 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 
 from channels.sms import texts
-from channels.sms.adapter import MediaItem, TwilioMessage, sender_of, to_inbound
-from channels.sms.conversation import (
-    Resident,
-    by_keyword,
-    find_resident,
-    open_keywords,
-    remember,
-    set_opted_out,
-)
-from channels.sms.keywords import Action, Command, parse
+from channels.sms.adapter import PHONE, MediaItem, TwilioMessage, sender_of, to_inbound
+from channels.sms.keywords import Action, Command, by_keyword, open_keywords, parse
 from channels.sms.language import detect
 from intake import quotas
 from intake.config import Settings
 from intake.consultations import listed
+from intake.conversations import Resident, find_resident, remember
 from intake.db import Executor
 from intake.db.prepared import Prepared
 from intake.hashing import keyed_hash
 from intake.i18n import using_language
 from intake.inbound import Inbound, Sender
 from intake.models import Consultation, Contribution, Contributor, utcnow
-from intake.receive import receive
+from intake.receive import receive, upsert_contributor
 
 _STORED = Prepared(
     select(Contribution.reference, Contribution.language).where(
@@ -48,6 +41,15 @@ _STATUS = Prepared(
     select(Contribution.status, Contributor.address_hash)
     .join(Contributor, Contribution.contributor_id == Contributor.id)
     .where(Contribution.reference == bindparam("reference"))
+)
+_OPT_IN = Prepared(
+    update(Contributor).where(Contributor.id == bindparam("id")).values(opted_out=False)
+)
+# Opting out also forgets the number and every wish for updates.
+_OPT_OUT = Prepared(
+    update(Contributor)
+    .where(Contributor.id == bindparam("id"))
+    .values(opted_out=True, address=None, wants_updates=False)
 )
 
 
@@ -124,8 +126,8 @@ def _say(language: str, make: Callable[..., str], *args: Any) -> Reply:
 
 def decide(session: Executor, message: TwilioMessage, settings: Settings) -> Plan:
     """Read what is needed to answer `message` and return the plan; writes nothing."""
-    key = keyed_hash(settings.secret_key, "phone", message.number)
-    resident = find_resident(session, message.channel, key)
+    key = keyed_hash(settings.secret_key, PHONE, message.number)
+    resident = find_resident(session, message.channel, PHONE, key)
     command = parse(message.body)
     if command.action in (Action.START, Action.STOP):
         language = resident.language = command.language_hint or resident.last_language
@@ -213,6 +215,12 @@ def carry_out(session: Executor, plan: Plan) -> Stored | None:
             plan.remember.language_recorded()  # with the resident, by either of them
         remember(session, plan.remember)
     return stored
+
+
+def set_opted_out(session: Executor, sender: Sender, language: str, opted_out: bool) -> None:
+    """Record STOP (forget the number) or START (keep it again for replies)."""
+    contributor_id = upsert_contributor(session, sender, language)
+    (_OPT_OUT if opted_out else _OPT_IN).rows(session, {"id": contributor_id})
 
 
 def reply_to(plan: Plan, stored: Stored | None) -> Reply | None:

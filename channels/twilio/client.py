@@ -20,7 +20,7 @@ from twilio.rest import Client
 
 from intake.config import Settings
 from intake.errors import SafeError
-from intake.fetch import FetchedMedia, fetch_media
+from intake.jobs.download import Remote
 from intake.outbound import RecipientGoneError
 from intake.runtime import Runtime
 
@@ -145,14 +145,11 @@ def delete_recording(settings: Settings, recording_sid: str) -> None:
                 raise TwilioError.of(error) from None
 
 
-def download_media(runtime: Runtime, url: str, max_bytes: int) -> FetchedMedia:
-    """Download a message's media or a recording with the account's credentials, guarded."""
-    settings = runtime.settings
+def remote(settings: Settings, url: str, max_bytes: int) -> Remote:
+    """Describe a message's media item or a recording for download with the account's key."""
     auth = (
         (settings.twilio_account_sid, settings.twilio_auth_token)
         if settings.twilio_account_sid and settings.twilio_auth_token
         else None
     )
-    return fetch_media(
-        url, runtime.media, allowed_hosts=settings.media_hosts, max_bytes=max_bytes, auth=auth
-    )
+    return Remote(url, max_bytes, auth)

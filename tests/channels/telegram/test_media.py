@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from channels.telegram.kinds import (
+from channels.telegram.adapter import (
     AWAITING_TRANSCRIPTION,
     FETCH_MEDIA_JOB,
     READ_SCAN_JOB,
