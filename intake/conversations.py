@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, literal, select
+from sqlalchemy import Select, and_, bindparam, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -185,11 +185,7 @@ def remember(session: Executor, resident: Resident) -> None:
 
 def current(session: Session, channel: str, key_hash: str) -> ConversationState | None:
     """Return the dialogue kept under `key_hash` on `channel`, unless it expired."""
-    state = session.scalars(
-        select(ConversationState).where(
-            ConversationState.channel == channel, ConversationState.key_hash == key_hash
-        )
-    ).first()
+    state = session.scalars(_kept(channel, key_hash)).first()
     if state is None or (state.expires_at is not None and state.expires_at <= utcnow()):
         return None
     return state
@@ -207,11 +203,7 @@ def keep(
     lasts: timedelta,
 ) -> None:
     """Keep where a dialogue stands for `lasts`, replacing what was kept; flush, not commit."""
-    state = session.scalars(
-        select(ConversationState).where(
-            ConversationState.channel == channel, ConversationState.key_hash == key_hash
-        )
-    ).first()
+    state = session.scalars(_kept(channel, key_hash)).first()
     if state is None:
         state = ConversationState(channel=channel, key_hash=key_hash, data={})
         session.add(state)
@@ -232,7 +224,11 @@ def locked(session: Session, channel: str, key_hash: str) -> ConversationState:
         .values(channel=channel, key_hash=key_hash, data={}, updated_at=utcnow())
         .on_conflict_do_nothing(index_elements=["channel", "key_hash"])
     )
-    query = select(ConversationState).where(
+    query = _kept(channel, key_hash).with_for_update().execution_options(populate_existing=True)
+    return session.scalars(query).one()
+
+
+def _kept(channel: str, key_hash: str) -> Select[tuple[ConversationState]]:
+    return select(ConversationState).where(
         ConversationState.channel == channel, ConversationState.key_hash == key_hash
     )
-    return session.scalars(query.with_for_update().execution_options(populate_existing=True)).one()
