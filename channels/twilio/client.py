@@ -1,7 +1,7 @@
 """Twilio's REST API through the twilio SDK, sent to the configured API root.
 
 Shared by every channel Twilio carries (SMS, WhatsApp, voice): sending messages, deleting
-media and recordings at Twilio, and downloading them with the account's credentials.
+media and recordings at Twilio, and the account's credentials for downloading them.
 """
 
 from __future__ import annotations
