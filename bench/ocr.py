@@ -25,7 +25,7 @@ import ocrmypdf  # noqa: E402
 import paperscan as paper  # noqa: E402
 import scanset  # noqa: E402
 
-from channels.paper.importer import queue_file  # noqa: E402
+from channels.paper.jobs import queue_file  # noqa: E402
 from intake.config import load_settings  # noqa: E402
 from intake.consultations import seed_demo  # noqa: E402
 from intake.jobs.worker import Worker  # noqa: E402

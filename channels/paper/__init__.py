@@ -2,7 +2,7 @@
 
 from channels.paper.adapter import CHANNEL
 from channels.paper.cli import scans
-from channels.paper.importer import FORGET_JOB, IMPORT_JOB, forget_file_job, import_file_job
+from channels.paper.jobs import FORGET_JOB, IMPORT_JOB, forget_file_job, import_file_job
 from intake.plugins import Plugin
 
 plugin = Plugin(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from channels.paper.importer import SUFFIXES, Outcome, Queued, outcome, queue_file
+from channels.paper.jobs import SUFFIXES, Outcome, Queued, outcome, queue_file
 from channels.paper.resplit import remove_unused, resplit
 from channels.paper.watcher import Finished, UnsafeFolderError, Watcher, local_worker
 from intake.cli.state import State, pass_state

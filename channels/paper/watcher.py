@@ -11,7 +11,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from channels.paper.importer import Outcome, outcome, queue_stream
+from channels.paper.jobs import Outcome, outcome, queue_stream
 from intake.files import DIR_MODE, FILE_MODE
 from intake.jobs.worker import Worker
 from intake.runtime import Runtime

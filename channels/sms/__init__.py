@@ -1,15 +1,14 @@
 """SMS and WhatsApp through Twilio: the Messaging webhook, MMS downloads and replies."""
 
 from channels.sms.adapter import DELETE_MEDIA_JOB, MEDIA_JOB, SMS, WHATSAPP
-from channels.sms.media import delete_media_job, fetch_message_media
-from channels.sms.rest import send_sms, send_whatsapp
+from channels.sms.jobs import delete_media_job, fetch_media_job, send_sms, send_whatsapp
 from channels.sms.views import blueprint
 from intake.plugins import Plugin
 
 plugin = Plugin(
     name="sms",
     blueprints=[blueprint],
-    job_handlers={MEDIA_JOB: fetch_message_media, DELETE_MEDIA_JOB: delete_media_job},
+    job_handlers={MEDIA_JOB: fetch_media_job, DELETE_MEDIA_JOB: delete_media_job},
     senders={SMS: send_sms, WHATSAPP: send_whatsapp},
     heavy_jobs={MEDIA_JOB},
     # Still runs when the message is erased before its media came home: the download job

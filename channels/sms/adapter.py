@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from channels.twilio.client import WHATSAPP_PREFIX
 from intake.inbound import Inbound, JobRequest, Sender
 from intake.models import TextOrigin
 
 SMS = "sms"
+PHONE = "phone"  # the kind of address a resident texts from
 WHATSAPP = "whatsapp"
-WHATSAPP_PREFIX = "whatsapp:"
 MEDIA_JOB = "sms.media"
 DELETE_MEDIA_JOB = "sms.delete_media"
 MAX_MEDIA = 10  # Twilio delivers at most ten media items with one message
@@ -70,7 +71,7 @@ def sender_of(message: TwilioMessage, key_hash: str, *, may_reply: bool) -> Send
     confirmed: Twilio's signed webhook vouches that the message came from it.
     """
     return Sender(
-        kind="phone",
+        kind=PHONE,
         address_hash=key_hash,
         address=message.number if may_reply else None,
         confirmed=True,

@@ -12,30 +12,23 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 
-from channels.sms import replies
-from channels.sms.adapter import MediaItem, TwilioMessage, sender_of, to_inbound
-from channels.sms.commands import Action, Command, parse
-from channels.sms.conversation import (
-    Resident,
-    by_keyword,
-    find_resident,
-    open_keywords,
-    remember,
-    set_opted_out,
-)
+from channels.sms import texts
+from channels.sms.adapter import PHONE, MediaItem, TwilioMessage, sender_of, to_inbound
+from channels.sms.keywords import Action, Command, by_keyword, open_keywords, parse
 from channels.sms.language import detect
 from intake import quotas
 from intake.config import Settings
 from intake.consultations import listed
+from intake.conversations import Resident, find_resident, remember
 from intake.db import Executor
 from intake.db.prepared import Prepared
 from intake.hashing import keyed_hash
 from intake.i18n import using_language
 from intake.inbound import Inbound, Sender
 from intake.models import Consultation, Contribution, Contributor, utcnow
-from intake.receive import receive
+from intake.receive import receive, upsert_contributor
 
 _STORED = Prepared(
     select(Contribution.reference, Contribution.language).where(
@@ -48,6 +41,15 @@ _STATUS = Prepared(
     select(Contribution.status, Contributor.address_hash)
     .join(Contributor, Contribution.contributor_id == Contributor.id)
     .where(Contribution.reference == bindparam("reference"))
+)
+_OPT_IN = Prepared(
+    update(Contributor).where(Contributor.id == bindparam("id")).values(opted_out=False)
+)
+# Opting out also forgets the number and every wish for updates.
+_OPT_OUT = Prepared(
+    update(Contributor)
+    .where(Contributor.id == bindparam("id"))
+    .values(opted_out=True, address=None, wants_updates=False)
 )
 
 
@@ -124,14 +126,14 @@ def _say(language: str, make: Callable[..., str], *args: Any) -> Reply:
 
 def decide(session: Executor, message: TwilioMessage, settings: Settings) -> Plan:
     """Read what is needed to answer `message` and return the plan; writes nothing."""
-    key = keyed_hash(settings.secret_key, "phone", message.number)
-    resident = find_resident(session, message.channel, key)
+    key = keyed_hash(settings.secret_key, PHONE, message.number)
+    resident = find_resident(session, message.channel, PHONE, key)
     command = parse(message.body)
     if command.action in (Action.START, Action.STOP):
         language = resident.language = command.language_hint or resident.last_language
         opting_out = command.action is Action.STOP
         sender = sender_of(message, resident.key_hash, may_reply=not opting_out)
-        answer = replies.stopped if opting_out else replies.started
+        answer = texts.stopped if opting_out else texts.started
         plan = Plan(
             _say(language, answer),
             remember=resident,
@@ -215,6 +217,12 @@ def carry_out(session: Executor, plan: Plan) -> Stored | None:
     return stored
 
 
+def set_opted_out(session: Executor, sender: Sender, language: str, opted_out: bool) -> None:
+    """Record STOP (forget the number) or START (keep it again for replies)."""
+    contributor_id = upsert_contributor(session, sender, language)
+    (_OPT_OUT if opted_out else _OPT_IN).rows(session, {"id": contributor_id})
+
+
 def reply_to(plan: Plan, stored: Stored | None) -> Reply | None:
     """Return what to text back, once the plan is carried out: nothing to a silenced number."""
     if plan.silent:
@@ -222,7 +230,7 @@ def reply_to(plan: Plan, stored: Stored | None) -> Reply | None:
     if stored is not None and plan.files_refused is not None:
         return _say(stored.language, quotas.too_many_files, plan.files_refused, stored.reference)
     if stored is not None:
-        return _say(stored.language, replies.thanks, stored.reference)
+        return _say(stored.language, texts.thanks, stored.reference)
     return plan.reply
 
 
@@ -233,13 +241,13 @@ def _status(session: Executor, resident: Resident, command: Command) -> Plan:
         resident.language = language
         plan.remember = resident
     if command.reference is None:
-        plan.reply = _say(language, replies.status_usage)
+        plan.reply = _say(language, texts.status_usage)
         return plan
     found = _STATUS.first(session, {"reference": command.reference})
     if found is None or not hmac.compare_digest(found[1], resident.key_hash):
-        plan.reply = _say(language, replies.not_found, command.reference)
+        plan.reply = _say(language, texts.not_found, command.reference)
     else:
-        plan.reply = _say(language, replies.status, command.reference, found[0])
+        plan.reply = _say(language, texts.status, command.reference, found[0])
     return plan
 
 
@@ -257,16 +265,16 @@ def _contribute(
     found = _STORED.first(session, {"channel": message.channel, "sid": earlier})
     if found is not None:
         reference, language = found
-        return Plan(_say(language, replies.thanks, reference), retry=True)
+        return Plan(_say(language, texts.thanks, reference), retry=True)
     if not message.body.strip() and not message.media:
-        return Plan(_say(resident.last_language, replies.empty))
+        return Plan(_say(resident.last_language, texts.empty))
     choices = listed(session)
     chosen = by_keyword(choices, command.first_word)
     if chosen is not None:
         text = command.rest
         language = detect(text) or resident.last_language
         if not chosen.is_open():
-            return Plan(_say(language, replies.closed))
+            return Plan(_say(language, texts.closed))
         if not text and not message.media:
             return _keyword_alone(resident, message, chosen)
     else:
@@ -281,7 +289,7 @@ def _contribute(
             "language": language,
             "media": [[m.url, m.content_type] for m in message.media],
         }
-        return Plan(_say(language, replies.choose, open_keywords(choices)), remember=resident)
+        return Plan(_say(language, texts.choose, open_keywords(choices)), remember=resident)
     return _store(resident, message, chosen, text)
 
 
@@ -298,7 +306,7 @@ def _keyword_alone(resident: Resident, message: TwilioMessage, chosen: Consultat
     if pending is None:
         resident.consultation_id = chosen.id
         with using_language(resident.last_language) as language:
-            reply = Reply(language, replies.prompt(chosen.text_in(language).title))
+            reply = Reply(language, texts.prompt(chosen.text_in(language).title))
         return Plan(reply, remember=resident)
     resident.language = pending["language"]
     # Both texts, if Twilio sends them again, answer with the contribution they became.

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, abort, request
 
 from channels.sms.adapter import MalformedMessageError, TwilioMessage
 from channels.sms.dialogue import Reply, carry_out, decide, reply_to
-from channels.sms.signature import is_signed
+from channels.twilio.signature import twilio_webhook
 from intake.current import runtime
 
-log = logging.getLogger("inspraak.sms")
 blueprint = Blueprint("sms", __name__)
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 
@@ -28,15 +26,11 @@ def twiml(reply: Reply | None) -> Response:
 
 
 @blueprint.post("/hooks/twilio/sms")
+@twilio_webhook
 def incoming() -> Response:
     """Receive an SMS or WhatsApp message from Twilio and answer it."""
     rt = runtime()
     settings = rt.settings
-    if not settings.twilio_account_sid or not settings.twilio_auth_token:
-        abort(404)
-    if not is_signed(request, settings.twilio_auth_token, settings.public_url):
-        log.warning("refused a Twilio message webhook without a valid signature")
-        abort(403)
     try:
         message = TwilioMessage.from_form(request.form)
     except MalformedMessageError:

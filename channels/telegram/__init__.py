@@ -1,9 +1,8 @@
 """The Telegram bot: webhook or long polling, voice notes and photos, replies as jobs."""
 
-from channels.telegram.adapter import CHANNEL
+from channels.telegram.adapter import CHANNEL, FETCH_MEDIA_JOB, PROMPT_JOB
 from channels.telegram.cli import telegram
 from channels.telegram.jobs import fetch_media_job, prompt_job, send
-from channels.telegram.kinds import FETCH_MEDIA_JOB, PROMPT_JOB
 from channels.telegram.views import blueprint
 from intake.plugins import Plugin
 

@@ -1,4 +1,11 @@
-"""Telegram updates → what a resident did (pure: no database, no network)."""
+"""Telegram updates → what a resident did (pure: no database, no network).
+
+A voice note, audio file, photo or scanned document is stored as a contribution at once,
+with an attachment whose bytes are not downloaded yet and a `telegram.fetch_media` job.
+That job downloads the original into the media store, fills in the attachment's sha256 and
+queues the follow-up job named below. Until an engine handles it, the contribution waits
+for a person (`needs_person`, with the reason below), the original at hand.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +16,27 @@ from typing import Any
 from telegram import Message, TelegramObject, Update
 from telegram.constants import ChatMemberStatus, ChatType, MessageEntityType
 
-from channels.telegram import kinds
-from channels.telegram.api import MAX_DOWNLOAD_BYTES
+from channels.telegram.client import MAX_DOWNLOAD_BYTES
 from intake.inbound import Inbound, InboundMedia, JobRequest, Sender
 from intake.models import TextOrigin
 
 CHANNEL = "telegram"
+
+FETCH_MEDIA_JOB = "telegram.fetch_media"
+"""Download a file through getFile: {contribution_id, file_id, then: the follow-up job kind}."""
+
+PROMPT_JOB = "telegram.prompt"
+"""Send a message with inline buttons: {contributor_id, text, buttons: [[[label, data], …]]}."""
+
+TRANSCRIBE_JOB = "transcription.transcribe"
+"""Turn a stored recording into text: {contribution_id, attachment_id, language}."""
+
+READ_SCAN_JOB = "ocr.read_scan"
+"""Read a stored photo, image or PDF of a form: {contribution_id, attachment_id, language}."""
+
+AWAITING_TRANSCRIPTION = "awaiting_transcription"
+AWAITING_SCAN_READING = "awaiting_scan_reading"
+MEDIA_NOT_DOWNLOADED = "media_not_downloaded"
 
 
 @dataclass(frozen=True)
@@ -63,8 +85,8 @@ class TelegramFile:
     def follow_up(self) -> tuple[str, str]:
         """Name the job that reads the file once downloaded, and the review reason till then."""
         if self.kind == "audio":
-            return kinds.TRANSCRIBE_JOB, kinds.AWAITING_TRANSCRIPTION
-        return kinds.READ_SCAN_JOB, kinds.AWAITING_SCAN_READING
+            return TRANSCRIBE_JOB, AWAITING_TRANSCRIPTION
+        return READ_SCAN_JOB, AWAITING_SCAN_READING
 
 
 @dataclass(frozen=True)
@@ -239,6 +261,6 @@ def to_inbound(
         text_origin=TextOrigin.NONE,
         answers={"caption": content.text} if content.text else {},
         media=(media,),
-        jobs=(JobRequest(kinds.FETCH_MEDIA_JOB, {"file_id": file.file_id, "then": follow_up}),),
+        jobs=(JobRequest(FETCH_MEDIA_JOB, {"file_id": file.file_id, "then": follow_up}),),
         needs_person_reason=reason,
     )

@@ -10,7 +10,7 @@ from typing import NoReturn
 import click
 from telegram.error import TelegramError
 
-from channels.telegram import api
+from channels.telegram import client
 from channels.telegram.poller import Poller
 from intake.cli.state import State, pass_state
 from intake.config import Settings
@@ -48,7 +48,7 @@ def set_webhook(state: State) -> None:
         _fail("TELEGRAM_WEBHOOK_SECRET must be 1-256 letters, digits, _ or -.")
     url = f"{settings.public_url}{WEBHOOK_PATH}"
     try:
-        api.set_webhook(settings, url, secret)
+        client.set_webhook(settings, url, secret)
     except TelegramError as error:
         _fail(f"Telegram refused the webhook: {error.message}")
     click.echo(f"webhook set: {url}")

@@ -2,7 +2,7 @@
 
 Plain replies are OutboundMessages sent by the core's `outbound.send` job through `send`;
 prompts need inline buttons, which an OutboundMessage cannot carry, so they are their own
-job. Both reach Telegram through the same `api.send_message`, with the same error rules.
+job. Both reach Telegram through the same `client.send_message`, with the same error rules.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from channels.telegram import api, kinds
-from intake import erased
-from intake.fetch import MediaRefusedError, fetch_media
+from channels.telegram import client
+from channels.telegram.adapter import MEDIA_NOT_DOWNLOADED
 from intake.jobs import enqueue
+from intake.jobs.download import Fetched, Missing, download
 from intake.models import Attachment, Contribution, Contributor
 from intake.outbound import RecipientGoneError
 from intake.plugins import JobContext
@@ -28,7 +28,7 @@ log = logging.getLogger("inspraak.telegram")
 
 def send(runtime: Runtime, address: str, body: str) -> str:
     """Send a plain message to a chat (the sender of channel "telegram")."""
-    return api.send_message(runtime.settings, address, body)
+    return client.send_message(runtime.settings, address, body)
 
 
 def prompt_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
@@ -40,7 +40,7 @@ def prompt_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) ->
         return
     buttons = [[(label, data) for label, data in row] for row in payload["buttons"]]
     try:
-        api.send_message(ctx.runtime.settings, contributor.address, payload["text"], buttons)
+        client.send_message(ctx.runtime.settings, contributor.address, payload["text"], buttons)
     except RecipientGoneError:
         contributor.unreachable = True
         contributor.address = None
@@ -48,37 +48,26 @@ def prompt_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) ->
 
 def fetch_media_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
     """Download a resident's file into the media store, then queue the job that reads it."""
-    contribution = session.get(Contribution, payload["contribution_id"])
-    if contribution is None:
-        return
-    attachment = session.scalar(
-        select(Attachment)
-        .where(Attachment.contribution_id == contribution.id)
-        .order_by(Attachment.id)
-        .limit(1)
+    contribution_id = int(payload["contribution_id"])
+    outcome = download(
+        session,
+        ctx,
+        contribution_id,
+        lambda: client.remote_file(ctx.runtime.settings, payload["file_id"]),
+        done=lambda reading, found: _waiting_file(reading, found) is None,
     )
-    if attachment is None or attachment.sha256 is not None:
+    if isinstance(outcome, Missing):
+        log.warning("contribution %s: file not downloaded: %s", contribution_id, outcome.detail)
+        contribution = session.get(Contribution, contribution_id)
+        if contribution is not None:
+            contribution.needs_person = True
+            contribution.needs_person_reason = MEDIA_NOT_DOWNLOADED
         return
-    settings = ctx.runtime.settings
-    remote = api.get_file(settings, payload["file_id"])
-    try:
-        if (remote.size or 0) > api.MAX_DOWNLOAD_BYTES:
-            raise MediaRefusedError(f"file is {remote.size} bytes, over the download limit")
-        fetched = fetch_media(
-            remote.url,
-            ctx.runtime.media,
-            allowed_hosts=settings.media_hosts,
-            max_bytes=api.MAX_DOWNLOAD_BYTES,
-        )
-    except MediaRefusedError as error:
-        log.warning("contribution %s: file not downloaded: %s", contribution.id, error)
-        contribution.needs_person = True
-        contribution.needs_person_reason = kinds.MEDIA_NOT_DOWNLOADED
+    if not isinstance(outcome, Fetched):  # erased, or downloaded already
         return
-    if erased.still_there(session, contribution.id) is None:
-        # Erased during the download: keep nothing of it.
-        erased.discard(session, ctx.runtime.media, [fetched.sha256])
-        return
+    contribution, fetched = outcome.contribution, outcome.media
+    attachment = _waiting_file(session, contribution.id)
+    assert attachment is not None  # `download` checked it with the contribution locked
     attachment.sha256 = fetched.sha256
     attachment.size = fetched.size
     if attachment.media_type == "application/octet-stream":
@@ -93,3 +82,14 @@ def fetch_media_job(session: Session, payload: Mapping[str, Any], ctx: JobContex
         },
         contribution_id=contribution.id,
     )
+
+
+def _waiting_file(session: Session, contribution_id: int) -> Attachment | None:
+    """Return the contribution's file whose bytes are not downloaded yet, if there is one."""
+    attachment = session.scalar(
+        select(Attachment)
+        .where(Attachment.contribution_id == contribution_id)
+        .order_by(Attachment.id)
+        .limit(1)
+    )
+    return attachment if attachment is not None and attachment.sha256 is None else None

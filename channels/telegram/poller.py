@@ -8,8 +8,8 @@ import threading
 from telegram import Update
 from telegram.error import TelegramError
 
-from channels.telegram import api
-from channels.telegram.conversation import Immediate, handle_update
+from channels.telegram import client
+from channels.telegram.dialogue import Immediate, handle_update
 from intake.jobs import PermanentJobError
 from intake.outbound import RecipientGoneError
 from intake.runtime import Runtime
@@ -36,10 +36,10 @@ class Poller:
     def run(self, *, once: bool = False) -> int:
         """Poll until stopped, or until no update is waiting when `once`; return updates done."""
         settings = self.runtime.settings
-        api.delete_webhook(settings)  # Telegram refuses getUpdates while a webhook is set
+        client.delete_webhook(settings)  # Telegram refuses getUpdates while a webhook is set
         while not self._stopping.is_set():
             try:
-                updates = api.get_updates(settings, self.offset, 0 if once else self.timeout)
+                updates = client.get_updates(settings, self.offset, 0 if once else self.timeout)
             except TelegramError as error:
                 if once:
                     raise
@@ -77,8 +77,8 @@ class Poller:
         params = immediate.params
         try:
             if immediate.method == "answerCallbackQuery":
-                api.answer_callback_query(settings, params["callback_query_id"])
+                client.answer_callback_query(settings, params["callback_query_id"])
             elif immediate.method == "sendMessage":
-                api.send_message(settings, str(params["chat_id"]), params["text"])
+                client.send_message(settings, str(params["chat_id"]), params["text"])
         except (TelegramError, RecipientGoneError, PermanentJobError) as error:
             log.info("%s not delivered: %s", immediate.method, type(error).__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from channels.telegram.api import Buttons
+from channels.telegram.client import Buttons
 from intake.i18n import LANGUAGE_NAMES, LANGUAGES
 from intake.i18n import gettext as _
 from intake.labels import status_explanation, status_label

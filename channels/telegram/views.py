@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-import hmac
-
 from flask import Blueprint, abort, jsonify, request
 from telegram import Update
 from werkzeug.wrappers import Response
 
 from channels.telegram.adapter import CHANNEL
-from channels.telegram.conversation import handle_update
+from channels.telegram.dialogue import handle_update
+from channels.telegram.secret import telegram_webhook
 from intake.current import db_session, runtime
 
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 blueprint = Blueprint(CHANNEL, __name__)
 
 
-def _check_secret() -> None:
-    settings = runtime().settings
-    if not settings.telegram_bot_token:
-        abort(404)
-    expected = settings.telegram_webhook_secret or ""
-    given = request.headers.get(SECRET_HEADER, "")
-    if not expected or not hmac.compare_digest(expected.encode(), given.encode()):
-        abort(403)
-
-
 @blueprint.post("/hooks/telegram")
+@telegram_webhook
 def webhook() -> Response:
     """Take one update from Telegram; replies and downloads are left to the worker."""
-    _check_secret()
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         abort(400)

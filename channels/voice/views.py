@@ -9,8 +9,8 @@ from flask import Blueprint, Response, abort, request
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
-from channels.sms.signature import is_signed
-from channels.voice import twiml
+from channels.twilio.signature import twilio_webhook
+from channels.voice import texts
 from channels.voice.adapter import (
     COMPLETED,
     DEFAULT_LANGUAGE,
@@ -24,7 +24,7 @@ from channels.voice.adapter import (
     is_hidden,
     to_inbound,
 )
-from channels.voice.calls import load_choices, open_consultations, save_choices
+from channels.voice.dialogue import load_choices, open_consultations, save_choices
 from intake import quotas
 from intake.config import Quota, Settings
 from intake.current import db_session, runtime
@@ -35,17 +35,6 @@ from intake.receive import receive
 log = logging.getLogger("inspraak.voice")
 blueprint = Blueprint("voice", __name__, url_prefix="/hooks/twilio")
 MAX_TRIES = 3
-
-
-@blueprint.before_request
-def verify() -> None:
-    """Answer 404 while Twilio is off, 403 to anything Twilio did not sign."""
-    settings = runtime().settings
-    if not settings.twilio_account_sid or not settings.twilio_auth_token:
-        abort(404)
-    if not is_signed(request, settings.twilio_auth_token, settings.public_url):
-        log.warning("refused a Twilio voice webhook without a valid signature")
-        abort(403)
 
 
 def _url(step: str) -> str:
@@ -68,6 +57,7 @@ def _call() -> Call:
 
 
 @blueprint.post("/voice")
+@twilio_webhook
 def start() -> Response:
     """Greet the caller and ask for a language, unless they called too often already."""
     call = _call()
@@ -84,7 +74,7 @@ def start() -> Response:
     choices = Choices(caller_hash=caller)
     save_choices(session, settings.secret_key, call.sid, "language", choices)
     session.commit()
-    return _xml(twiml.language_menu(_url("voice/language"), _url("voice/language")))
+    return _xml(texts.language_menu(_url("voice/language"), _url("voice/language")))
 
 
 def _over_quota(session: Session, settings: Settings, caller: str) -> VoiceResponse | None:
@@ -97,16 +87,17 @@ def _over_quota(session: Session, settings: Settings, caller: str) -> VoiceRespo
     if verdict.message:
         return None
     if verdict.notice:
-        return twiml.too_many_calls(verdict.window or quotas.DAY)
-    return twiml.reject()
+        return texts.too_many_calls(verdict.window or quotas.DAY)
+    return texts.reject()
 
 
 @blueprint.post("/voice/language")
+@twilio_webhook
 def language() -> Response:
     """Take the language (no key pressed: Dutch), then the consultation or the question."""
     call = _call()
     if call.digits and call.digits not in LANGUAGE_DIGITS:
-        return _xml(twiml.language_menu(_url("voice/language"), _url("voice/language")))
+        return _xml(texts.language_menu(_url("voice/language"), _url("voice/language")))
     session = db_session()
     choices = load_choices(session, runtime().settings.secret_key, call.sid)
     chosen = LANGUAGE_DIGITS.get(call.digits, DEFAULT_LANGUAGE)
@@ -114,6 +105,7 @@ def language() -> Response:
 
 
 @blueprint.post("/voice/consultation")
+@twilio_webhook
 def consultation() -> Response:
     """Take the consultation's digit, or ask again (a few times) when it matches none."""
     call = _call()
@@ -135,16 +127,16 @@ def _next(session: Session, call: Call, choices: Choices, *, retry: bool) -> Res
         save_choices(session, secret, call.sid, "record", choices)
         session.commit()
         action, callback = _url("voice/done"), _url("recording")
-        return _xml(twiml.question_and_record(choices.language, chosen, action, callback))
+        return _xml(texts.question_and_record(choices.language, chosen, action, callback))
     save_choices(session, secret, call.sid, "consultation", choices)
     session.commit()
     if not consultations:
-        return _xml(twiml.goodbye(choices.language, N_("Er loopt nu geen inspraak.")))
+        return _xml(texts.goodbye(choices.language, N_("Er loopt nu geen inspraak.")))
     if choices.tries >= MAX_TRIES:
-        return _xml(twiml.goodbye(choices.language, N_("Die keuze bestaat niet.")))
+        return _xml(texts.goodbye(choices.language, N_("Die keuze bestaat niet.")))
     menu = [c for c in consultations if c.phone_digit is not None]
     step = _url("voice/consultation")
-    return _xml(twiml.consultation_menu(choices.language, menu, step, step, retry=retry))
+    return _xml(texts.consultation_menu(choices.language, menu, step, step, retry=retry))
 
 
 def _store(recording: Recording) -> tuple[Choices, str]:
@@ -159,6 +151,7 @@ def _store(recording: Recording) -> tuple[Choices, str]:
 
 
 @blueprint.post("/voice/done")
+@twilio_webhook
 def done() -> Response:
     """Store the recording the caller just made and read out its reference."""
     try:
@@ -167,12 +160,13 @@ def done() -> Response:
         call = _call()
         session = db_session()
         choices = load_choices(session, runtime().settings.secret_key, call.sid)
-        return _xml(twiml.goodbye(choices.language, N_("We hebben niets gehoord.")))
+        return _xml(texts.goodbye(choices.language, N_("We hebben niets gehoord.")))
     choices, reference = _store(recording)
-    return _xml(twiml.thanks(choices.language, reference))
+    return _xml(texts.thanks(choices.language, reference))
 
 
 @blueprint.post("/recording")
+@twilio_webhook
 def recording_status() -> Response:
     """Store a finished recording (also when the caller hung up before the end)."""
     # "absent" and "failed" callbacks bring no file: there is nothing to keep.

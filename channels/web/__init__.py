@@ -4,13 +4,9 @@ from typing import Any
 
 from flask import Flask, g, url_for
 
-from channels.web import contact, results
-from channels.web.blueprint import blueprint
-from channels.web.views import render_csrf_failure
+from channels.web.views import blueprint, render_csrf_failure
 from intake.csrf import CSRFError
 from intake.plugins import Plugin
-
-__all__ = ["contact", "plugin", "results"]
 
 
 def _privacy_link() -> dict[str, Any]:

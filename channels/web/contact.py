@@ -1,32 +1,29 @@
 """Confirming a typed contact: the SMS code on the status page or kiosk, the e-mail link.
 
 The status page and every code or link tried count against the network address's limit,
-so references and codes cannot be tried one after another.
+so references and codes cannot be tried one after another. The routes are in `views`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from sqlalchemy import Connection, bindparam, select
 from werkzeug.exceptions import TooManyRequests
-from werkzeug.wrappers import Response
 
-from channels.web.blueprint import KIOSK_RATE_FACTOR, blueprint
 from intake import ratelimit
 from intake.contacts.confirm import Check, check_code, find_link, follow_link
 from intake.contacts.held import Progress, progress
 from intake.contacts.send import CHANNELS, Asker, Offer, offer
-from intake.current import db_session, runtime
+from intake.current import runtime
 from intake.db.prepared import Prepared
 from intake.i18n import gettext as _
 from intake.models import Contribution
 from intake.receive import Receipt
-from intake.references import normalise_reference
 
-# What the pages may say after a step; anything else in `?said=` is ignored.
-SAID = ("confirmed", "wrong", "used_up", "silenced", "sent", "limited")
+# Everyone at a kiosk shares its network address: it may send more, though still not a flood.
+KIOSK_RATE_FACTOR = 6
 _BY_REFERENCE = Prepared(
     select(Contribution.id).where(Contribution.reference == bindparam("reference"))
 )
@@ -170,56 +167,18 @@ def check(reference: str, code: str, *, kiosk: bool = False) -> Checked | None:
     return runtime().db.write(work)
 
 
-@blueprint.get("/r/<reference>")
-def status(reference: str) -> str | tuple[str, int]:
-    """Show where a contribution stands, without any personal data."""
-    normalised = normalise_reference(reference)
-    looked = look_up(normalised)
-    if looked is None:
-        return too_many()
-    if looked.contribution_id is None:
-        abort(404)
-    contribution = db_session().get(Contribution, looked.contribution_id)
-    if contribution is None:
-        abort(404)
-    consultation = contribution.consultation
-    said = request.args.get("said")
-    return render_template(
-        "web/status.html",
-        contribution=contribution,
-        texts=consultation.text_in(g.language) if consultation else None,
-        contact=looked.shown,
-        said=said if said in SAID else None,
-    )
+def send_again(reference: str) -> tuple[bool, str | None] | None:
+    """Send a new code or link to a contribution's contact, within the limits.
 
-
-@blueprint.post("/r/<reference>/confirm")
-def confirm_code(reference: str) -> Response | tuple[str, int]:
-    """Take the code a resident got by SMS; then show the status page again."""
-    normalised = normalise_reference(reference)
-    if normalised is None:
-        abort(404)
-    checked = check(normalised, request.form.get("code", ""))
-    if checked is None:
-        return too_many()
-    if not checked.found:
-        abort(404)
-    return redirect(url_for("web.status", reference=normalised, lang=g.language, said=checked.said))
-
-
-@blueprint.post("/r/<reference>/code")
-def new_code(reference: str) -> Response | tuple[str, int]:
-    """Send a new code or link to a contribution's contact, within the limits."""
-    normalised = normalise_reference(reference)
-    if normalised is None:
-        abort(404)
+    Return whether the contribution exists and what its page says; None when over the limit.
+    """
     settings = runtime().settings
     ask, link = asker(kiosk=False), link_prefix()
 
     def work(connection: Connection) -> tuple[bool, str | None] | None:
         if not _allowed(connection):
             return None
-        found = _found(connection, normalised)
+        found = _found(connection, reference)
         held = progress(connection, found) if found is not None else None
         if held is None:
             return False, None
@@ -229,18 +188,11 @@ def new_code(reference: str) -> Response | tuple[str, int]:
         sent = outcome in (Offer.SENT, Offer.WITHHELD)
         return True, "sent" if sent else "limited" if outcome is Offer.LIMITED else None
 
-    done = runtime().db.write(work)
-    if done is None:
-        return too_many()
-    found, said = done
-    if not found:
-        abort(404)
-    return redirect(url_for("web.status", reference=normalised, lang=g.language, said=said))
+    return runtime().db.write(work)
 
 
-@blueprint.get("/confirm/<token>")
-def confirm_link(token: str) -> str | tuple[str, int]:
-    """Show the page an e-mailed link opens; only its button confirms (scanners follow links)."""
+def link_is_valid(token: str) -> bool | None:
+    """Tell whether an e-mailed link can still confirm; None when over the limit."""
     secret = runtime().settings.secret_key
 
     def work(connection: Connection) -> bool | None:
@@ -248,15 +200,12 @@ def confirm_link(token: str) -> str | tuple[str, int]:
             return None
         return find_link(connection, token, secret) is not None
 
-    valid = runtime().db.write(work)
-    if valid is None:
-        return too_many()
-    return render_template("web/confirm.html", token=token, valid=valid, said=None)
+    return runtime().db.write(work)
 
 
-@blueprint.post("/confirm/<token>")
-def confirm_link_post(token: str) -> Response | tuple[str, int]:
-    """Confirm the e-mail address a link was sent to, once; then show the status page."""
+def follow(token: str) -> tuple[Check, str | None] | None:
+    """Confirm the e-mail address a link was sent to, once; return the outcome and, when
+    confirmed, the contribution's reference. None when over the limit."""
     secret = runtime().settings.secret_key
 
     def work(connection: Connection) -> tuple[Check, str | None] | None:
@@ -267,14 +216,4 @@ def confirm_link_post(token: str) -> Response | tuple[str, int]:
             return outcome, None
         return outcome, _REFERENCE.scalar(connection, {"id": contribution_id})
 
-    done = runtime().db.write(work)
-    if done is None:
-        return too_many()
-    outcome, reference = done
-    if reference is not None:
-        return redirect(
-            url_for("web.status", reference=reference, lang=g.language, said="confirmed")
-        )
-    return render_template(
-        "web/confirm.html", token=token, valid=False, said=outcome.value
-    ), 410 if outcome is Check.USED_UP else 409
+    return runtime().db.write(work)

@@ -1,28 +1,36 @@
-"""The resident's web pages: open consultations, the form, the thank-you and status pages."""
+"""The resident's web pages: consultations, the form, thanks, status, confirmation, results."""
 
 from __future__ import annotations
 
 import secrets
 
-from flask import abort, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
 from sqlalchemy import Connection
 from werkzeug.wrappers import Response
 
 from channels.web import contact
 from channels.web.adapter import FormInput, to_inbound, validate
-from channels.web.blueprint import KIOSK_RATE_FACTOR, blueprint
+from channels.web.contact import KIOSK_RATE_FACTOR
 from channels.web.thanks import thanks_page
 from intake import consultations, ratelimit
+from intake.contacts.confirm import Check
 from intake.contacts.numbers import what_we_text
 from intake.csrf import CSRFError
 from intake.current import db_session, runtime
 from intake.i18n import gettext as _
-from intake.models import Consultation, ConsultationStatus
+from intake.labels import channel_label, consultation_state, language_label
+from intake.models import Consultation, ConsultationStatus, Contribution, utcnow
 from intake.receive import Receipt, receive
 from intake.references import normalise_reference
-from intake.reporting.results import finished
+from intake.reporting.charts import bar_chart
+from intake.reporting.results import finished, long_date, results_of
 
+blueprint = Blueprint("web", __name__, template_folder="templates")
 KIOSK_RETURN_SECONDS = 60
+# What the pages may say after a step; anything else in `?said=` is ignored.
+SAID = ("confirmed", "wrong", "used_up", "silenced", "sent", "limited")
+# Results change slowly and the page holds nothing personal: shared caches may keep it a while.
+RESULTS_CACHE_SECONDS = 300
 
 
 @blueprint.after_request
@@ -206,6 +214,120 @@ def kiosk_confirm(slug: str, reference: str) -> Response | tuple[str, int]:
         stay=not done,
         said=checked.said,
     )
+
+
+@blueprint.get("/r/<reference>")
+def status(reference: str) -> str | tuple[str, int]:
+    """Show where a contribution stands, without any personal data."""
+    normalised = normalise_reference(reference)
+    looked = contact.look_up(normalised)
+    if looked is None:
+        return contact.too_many()
+    if looked.contribution_id is None:
+        abort(404)
+    contribution = db_session().get(Contribution, looked.contribution_id)
+    if contribution is None:
+        abort(404)
+    consultation = contribution.consultation
+    said = request.args.get("said")
+    return render_template(
+        "web/status.html",
+        contribution=contribution,
+        texts=consultation.text_in(g.language) if consultation else None,
+        contact=looked.shown,
+        said=said if said in SAID else None,
+    )
+
+
+@blueprint.post("/r/<reference>/confirm")
+def confirm_code(reference: str) -> Response | tuple[str, int]:
+    """Take the code a resident got by SMS; then show the status page again."""
+    normalised = normalise_reference(reference)
+    if normalised is None:
+        abort(404)
+    checked = contact.check(normalised, request.form.get("code", ""))
+    if checked is None:
+        return contact.too_many()
+    if not checked.found:
+        abort(404)
+    return redirect(url_for("web.status", reference=normalised, lang=g.language, said=checked.said))
+
+
+@blueprint.post("/r/<reference>/code")
+def new_code(reference: str) -> Response | tuple[str, int]:
+    """Send a new code or link to a contribution's contact, within the limits."""
+    normalised = normalise_reference(reference)
+    if normalised is None:
+        abort(404)
+    done = contact.send_again(normalised)
+    if done is None:
+        return contact.too_many()
+    found, said = done
+    if not found:
+        abort(404)
+    return redirect(url_for("web.status", reference=normalised, lang=g.language, said=said))
+
+
+@blueprint.get("/confirm/<token>")
+def confirm_link(token: str) -> str | tuple[str, int]:
+    """Show the page an e-mailed link opens; only its button confirms (scanners follow links)."""
+    valid = contact.link_is_valid(token)
+    if valid is None:
+        return contact.too_many()
+    return render_template("web/confirm.html", token=token, valid=valid, said=None)
+
+
+@blueprint.post("/confirm/<token>")
+def confirm_link_post(token: str) -> Response | tuple[str, int]:
+    """Confirm the e-mail address a link was sent to, once; then show the status page."""
+    done = contact.follow(token)
+    if done is None:
+        return contact.too_many()
+    outcome, reference = done
+    if reference is not None:
+        return redirect(
+            url_for("web.status", reference=reference, lang=g.language, said="confirmed")
+        )
+    return render_template(
+        "web/confirm.html", token=token, valid=False, said=outcome.value
+    ), 410 if outcome is Check.USED_UP else 409
+
+
+@blueprint.get("/c/<slug>/results")
+def results(slug: str) -> Response:
+    """Show how many took part, the confirmed themes with quotes, and the decisions."""
+    session = db_session()
+    consultation = consultations.lookup(session, slug)
+    if consultation is None or consultation.status == ConsultationStatus.DRAFT:
+        abort(404)
+    found = results_of(session, consultation, g.language)
+    ended = consultation.closes_at is not None and consultation.closes_at <= utcnow()
+    state = ConsultationStatus.CLOSED if ended else consultation.status
+    charts = [
+        (
+            bar_chart(_("Per kanaal"), [(channel_label(k), n) for k, n in found.per_channel]),
+            _("Kanaal"),
+        ),
+        (
+            bar_chart(_("Per taal"), [(language_label(k), n) for k, n in found.per_language]),
+            _("Taal"),
+        ),
+    ]
+    page = render_template(
+        "web/results.html",
+        consultation=consultation,
+        texts=consultation.text_in(g.language),
+        state=consultation_state(state),
+        is_open=consultation.is_open(),
+        results=found,
+        charts=charts,
+        long_date=long_date,
+        channel_label=channel_label,
+    )
+    response = make_response(page)
+    response.headers["Cache-Control"] = f"public, max-age={RESULTS_CACHE_SECONDS}"
+    response.vary.add("Accept-Language")
+    return response
 
 
 @blueprint.get("/r")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from channels.telegram.conversation import STATUS_PER_HOUR
+from channels.telegram.dialogue import STATUS_PER_HOUR
 from intake.consultations import seed_demo
 from intake.jobs.worker import Worker
 from intake.migrations import upgrade

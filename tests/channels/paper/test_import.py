@@ -15,7 +15,7 @@ from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from channels.paper.importer import IMPORT_JOB
+from channels.paper.jobs import IMPORT_JOB
 from intake.models import Consultation, Contribution, Job, JobStatus
 from intake.storage import MediaNotFoundError
 from tests.channels.paper.conftest import HANDWRITTEN, TYPED, Desk, lab

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from channels.sms import replies
+from channels.sms import texts
 from channels.sms.segments import encoding, length, segments
 from intake.consultations import DEMO
 from intake.i18n import LANGUAGES, using_language
@@ -31,17 +31,17 @@ def test_one_character_outside_gsm7_makes_the_whole_text_ucs2() -> None:
 
 
 FIXED: dict[str, Callable[[], str]] = {
-    "thanks": lambda: replies.thanks(REFERENCE),
-    "choose": lambda: replies.choose(["DEMO", "FIETS", "PARK"]),
-    "nothing-open": lambda: replies.choose([]),
-    "closed": replies.closed,
-    "empty": replies.empty,
-    "not-found": lambda: replies.not_found(REFERENCE),
-    "status-usage": replies.status_usage,
-    "stopped": replies.stopped,
-    "started": replies.started,
+    "thanks": lambda: texts.thanks(REFERENCE),
+    "choose": lambda: texts.choose(["DEMO", "FIETS", "PARK"]),
+    "nothing-open": lambda: texts.choose([]),
+    "closed": texts.closed,
+    "empty": texts.empty,
+    "not-found": lambda: texts.not_found(REFERENCE),
+    "status-usage": texts.status_usage,
+    "stopped": texts.stopped,
+    "started": texts.started,
     **{
-        f"status-{state}": (lambda state=state: replies.status(REFERENCE, state))
+        f"status-{state}": (lambda state=state: texts.status(REFERENCE, state))
         for state in ContributionStatus
     },
 }
@@ -75,8 +75,8 @@ def test_replies_with_outside_words_never_take_more_than_two_segments(language: 
     ]
     many = [f"KEYWORD{i}" for i in range(60)]
     with using_language(language):
-        texts = [replies.prompt(title) for title in titles] + [replies.choose(many)]
-    for reply in texts:
+        answers = [texts.prompt(title) for title in titles] + [texts.choose(many)]
+    for reply in answers:
         assert segments(reply) <= 2, reply
-    assert texts[0].count(DEMO["texts"][language]["title"]) == 1  # type: ignore[index]
-    assert "..." in texts[1] and "..." in texts[-1] and "KEYWORD0" in texts[-1]
+    assert answers[0].count(DEMO["texts"][language]["title"]) == 1  # type: ignore[index]
+    assert "..." in answers[1] and "..." in answers[-1] and "KEYWORD0" in answers[-1]

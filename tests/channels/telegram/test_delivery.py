@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from channels.telegram.kinds import PROMPT_JOB
+from channels.telegram.adapter import PROMPT_JOB
 from intake.models import Contributor, JobStatus, OutboundMessage
 from intake.outbound import SEND_JOB, queue_message
 from tests.channels.telegram.conftest import Bot

@@ -7,14 +7,15 @@ import subprocess
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import update
 
-from channels.telegram.kinds import (
+from channels.telegram.adapter import (
     AWAITING_TRANSCRIPTION,
     FETCH_MEDIA_JOB,
     READ_SCAN_JOB,
     TRANSCRIBE_JOB,
 )
-from intake.models import JobStatus
+from intake.models import Job, JobStatus
 from tests.channels.telegram.conftest import Bot
 from tests.support.telegram import document, message, photo, voice
 
@@ -173,3 +174,21 @@ def test_a_file_getfile_calls_too_large_is_not_downloaded(bot: Bot) -> None:
     assert stored.needs_person_reason == "media_not_downloaded"
     downloads = [r for r in bot.api.server.requests if r.path.startswith("/file/")]
     assert downloads == [] and bot.jobs(TRANSCRIBE_JOB) == []
+
+
+def test_a_file_that_stays_unavailable_waits_for_a_person_after_the_last_try(bot: Bot) -> None:
+    bot.api.files["AwACAgQgone"] = ("voice/file_6.oga", 4)  # getFile answers, the file 404s
+    bot.post(message(RESIDENT, **voice("AwACAgQgone", 4)))
+    bot.work()
+    [job] = bot.jobs(FETCH_MEDIA_JOB)
+    assert job.status == JobStatus.QUEUED and "404" in (job.last_error or "")
+    assert bot.contributions()[0].needs_person_reason == AWAITING_TRANSCRIPTION
+    with bot.runtime.db.session() as session:
+        session.execute(update(Job).values(attempts=Job.max_attempts - 1))
+        session.commit()
+    bot.make_jobs_due()
+    bot.work()
+    [stored] = bot.contributions()
+    assert stored.needs_person_reason == "media_not_downloaded"
+    assert stored.attachments[0].sha256 is None and bot.jobs(TRANSCRIBE_JOB) == []
+    assert [job.status for job in bot.jobs(FETCH_MEDIA_JOB)] == [JobStatus.DONE]

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from telegram import Update
 
-from channels.telegram.conversation import handle_update
+from channels.telegram.dialogue import handle_update
 from intake.consultations import seed_demo
 from intake.migrations import upgrade
 from intake.models import Contribution, Job

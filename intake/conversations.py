@@ -1,30 +1,34 @@
-"""Who is texting: their opt-out, their ongoing conversation, and where a message may go."""
+"""Where each resident's dialogue stands, for every channel that holds one.
+
+One row per channel and keyed hash (of a number, a call, a chat user) in
+`conversation_state`; what a channel needs beyond consultation, language and step goes in
+`data`. Three ways in, for three kinds of dialogue:
+
+- a thread of texts (SMS, WhatsApp): `find_resident` reads the sender, their thread and their
+  quota in one round trip, `remember` writes the thread back only when it changed;
+- a phone call: `current` and `keep`, a row per call for the length of the call;
+- a chat (Telegram): `locked`, the row held until the commit, so that a redelivered update
+  sees what the first delivery did.
+"""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, literal, select, update
+from sqlalchemy import Select, and_, bindparam, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from intake import quotas
-from intake.db import Executor, dialect_name
+from intake.db import Executor, dialect_name, insert
 from intake.db.prepared import Prepared, bound
 from intake.i18n import DEFAULT_LANGUAGE
-from intake.inbound import Sender
-from intake.models import (
-    Consultation,
-    Contributor,
-    ConversationState,
-    SenderQuota,
-    utcnow,
-)
-from intake.receive import upsert_contributor
+from intake.models import Contributor, ConversationState, SenderQuota, utcnow
 
+# A thread of texts is kept a week, its expiry pushed back at most once a day.
 REMEMBER = timedelta(days=7)
 REFRESH = timedelta(days=1)
 
@@ -47,7 +51,10 @@ _RESIDENT = Prepared(
     .select_from(_HERE)
     .outerjoin(
         Contributor,
-        and_(Contributor.address_kind == "phone", Contributor.address_hash == bindparam("key")),
+        and_(
+            Contributor.address_kind == bindparam("kind"),
+            Contributor.address_hash == bindparam("key"),
+        ),
     )
     .outerjoin(
         ConversationState,
@@ -74,7 +81,7 @@ _STATE_COLUMNS = (
 
 @dataclass
 class Resident:
-    """What Inspraak remembers of one number on one channel."""
+    """What Inspraak remembers of one address (a number) on one channel that texts."""
 
     channel: str
     key_hash: str
@@ -111,9 +118,9 @@ class Resident:
         return self.language or DEFAULT_LANGUAGE
 
 
-def find_resident(session: Executor, channel: str, key_hash: str) -> Resident:
-    """Load the number's opt-out, what it sent lately and, unless it expired, its conversation."""
-    row = _RESIDENT.first(session, {"channel": channel, "key": key_hash})
+def find_resident(session: Executor, channel: str, address_kind: str, key_hash: str) -> Resident:
+    """Load the address's opt-out, what it sent lately and, unless it expired, its thread."""
+    row = _RESIDENT.first(session, {"channel": channel, "kind": address_kind, "key": key_hash})
     assert row is not None  # always one row
     (
         opted_out,
@@ -176,28 +183,52 @@ def remember(session: Executor, resident: Resident) -> None:
     )
 
 
-_OPT_IN = Prepared(
-    update(Contributor).where(Contributor.id == bindparam("id")).values(opted_out=False)
-)
-# Opting out also forgets the number and every wish for updates.
-_OPT_OUT = Prepared(
-    update(Contributor)
-    .where(Contributor.id == bindparam("id"))
-    .values(opted_out=True, address=None, wants_updates=False)
-)
+def current(session: Session, channel: str, key_hash: str) -> ConversationState | None:
+    """Return the dialogue kept under `key_hash` on `channel`, unless it expired."""
+    state = session.scalars(_kept(channel, key_hash)).first()
+    if state is None or (state.expires_at is not None and state.expires_at <= utcnow()):
+        return None
+    return state
 
 
-def set_opted_out(session: Executor, sender: Sender, language: str, opted_out: bool) -> None:
-    """Record STOP (forget the number) or START (keep it again for replies)."""
-    contributor_id = upsert_contributor(session, sender, language)
-    (_OPT_OUT if opted_out else _OPT_IN).rows(session, {"id": contributor_id})
+def keep(
+    session: Session,
+    channel: str,
+    key_hash: str,
+    *,
+    language: str | None,
+    consultation_id: int | None,
+    step: str | None,
+    data: dict[str, Any],
+    lasts: timedelta,
+) -> None:
+    """Keep where a dialogue stands for `lasts`, replacing what was kept; flush, not commit."""
+    state = session.scalars(_kept(channel, key_hash)).first()
+    if state is None:
+        state = ConversationState(channel=channel, key_hash=key_hash, data={})
+        session.add(state)
+    state.language = language
+    state.consultation_id = consultation_id
+    state.step = step
+    state.data = data
+    state.updated_at = utcnow()
+    state.expires_at = utcnow() + lasts
+    session.flush()
 
 
-def by_keyword(choices: Sequence[Consultation], keyword: str) -> Consultation | None:
-    """Return the consultation whose SMS keyword is `keyword`."""
-    return next((c for c in choices if keyword and c.sms_keyword == keyword), None)
+def locked(session: Session, channel: str, key_hash: str) -> ConversationState:
+    """Return the dialogue kept under `key_hash`, made if new, locked until the commit."""
+    # Two deliveries of one update may race: the row lock makes the second see the first.
+    session.execute(
+        insert(session, ConversationState)
+        .values(channel=channel, key_hash=key_hash, data={}, updated_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["channel", "key_hash"])
+    )
+    query = _kept(channel, key_hash).with_for_update().execution_options(populate_existing=True)
+    return session.scalars(query).one()
 
 
-def open_keywords(choices: Sequence[Consultation]) -> list[str]:
-    """List the keywords of the consultations open right now."""
-    return [c.sms_keyword for c in choices if c.is_open() and c.sms_keyword]
+def _kept(channel: str, key_hash: str) -> Select[tuple[ConversationState]]:
+    return select(ConversationState).where(
+        ConversationState.channel == channel, ConversationState.key_hash == key_hash
+    )

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 from urllib.parse import urlparse
 
-from flask import Request
+from flask import Request, abort, request
 from twilio.request_validator import RequestValidator, compare, remove_port
 
+from intake.current import runtime
+
 SIGNATURE_HEADER = "X-Twilio-Signature"
+log = logging.getLogger("inspraak.twilio")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def signed_url(request: Request, public_url: str | None) -> str:
@@ -31,3 +40,19 @@ def is_signed(request: Request, auth_token: str, public_url: str | None) -> bool
     if compare(validator.compute_signature(without_port, request.form), signature):
         return True
     return bool(validator.validate(url, request.form, signature))
+
+
+def twilio_webhook(view: Callable[P, R]) -> Callable[P, R]:
+    """Guard a Twilio webhook: 404 while Twilio is off, 403 to anything Twilio did not sign."""
+
+    @functools.wraps(view)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        settings = runtime().settings
+        if not settings.twilio_account_sid or not settings.twilio_auth_token:
+            abort(404)
+        if not is_signed(request, settings.twilio_auth_token, settings.public_url):
+            log.warning("refused a Twilio webhook to %s without a valid signature", request.path)
+            abort(403)
+        return view(*args, **kwargs)
+
+    return guarded

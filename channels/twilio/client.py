@@ -1,4 +1,8 @@
-"""Twilio's REST API through the twilio SDK, sent to the configured API root."""
+"""Twilio's REST API through the twilio SDK, sent to the configured API root.
+
+Shared by every channel Twilio carries (SMS, WhatsApp, voice): sending messages, deleting
+media and recordings at Twilio, and the account's credentials for downloading them.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from twilio.rest import Client
 
 from intake.config import Settings
 from intake.errors import SafeError
-from intake.fetch import FetchedMedia, fetch_media
+from intake.jobs.download import Remote
 from intake.outbound import RecipientGoneError
 from intake.runtime import Runtime
 
@@ -76,32 +80,26 @@ def twilio_client(settings: Settings) -> Iterator[Client]:
         http.close()
 
 
-def _create(runtime: Runtime, to: str, body: str, prefix: str) -> str:
+def send_message(runtime: Runtime, to: str, body: str, *, whatsapp: bool = False) -> str:
+    """Send `body` to a number by SMS or on WhatsApp; return Twilio's message sid."""
     settings = runtime.settings
     origin = settings.twilio_from_number
     if origin is None:
         raise TwilioNotConfiguredError("TWILIO_FROM_NUMBER is not set")
+    prefix = WHATSAPP_PREFIX if whatsapp else ""
     sender = (
         {"messaging_service_sid": origin} if origin.startswith("MG") else {"from_": prefix + origin}
     )
     with twilio_client(settings) as client:
         try:
-            message = client.messages.create(to=prefix + to, body=body, **sender)
+            message = client.messages.create(
+                to=prefix + to.removeprefix(WHATSAPP_PREFIX), body=body, **sender
+            )
         except TwilioRestException as error:
             if error.code in RECIPIENT_GONE:
                 raise RecipientGoneError(f"Twilio error {error.code}") from None
             raise TwilioError.of(error) from None
     return str(message.sid)
-
-
-def send_sms(runtime: Runtime, address: str, body: str) -> str:
-    """Text `body` to a phone number; return Twilio's message sid."""
-    return _create(runtime, address.removeprefix(WHATSAPP_PREFIX), body, "")
-
-
-def send_whatsapp(runtime: Runtime, address: str, body: str) -> str:
-    """Send `body` to a number on WhatsApp through Twilio; return the message sid."""
-    return _create(runtime, address.removeprefix(WHATSAPP_PREFIX), body, WHATSAPP_PREFIX)
 
 
 # A message's media item, as Twilio's webhook names it (the MediaUrl of an MMS or WhatsApp).
@@ -137,14 +135,21 @@ def delete_message_media(settings: Settings, media: MediaAtTwilio) -> None:
                 raise TwilioError.of(error) from None
 
 
-def download_media(runtime: Runtime, url: str, max_bytes: int) -> FetchedMedia:
-    """Download a message's media or a recording with the account's credentials, guarded."""
-    settings = runtime.settings
+def delete_recording(settings: Settings, recording_sid: str) -> None:
+    """Delete a recording at Twilio; one already gone counts as deleted."""
+    with twilio_client(settings) as client:
+        try:
+            client.recordings(recording_sid).delete()
+        except TwilioRestException as error:
+            if error.status != 404:
+                raise TwilioError.of(error) from None
+
+
+def remote(settings: Settings, url: str, max_bytes: int) -> Remote:
+    """Describe a message's media item or a recording for download with the account's key."""
     auth = (
         (settings.twilio_account_sid, settings.twilio_auth_token)
         if settings.twilio_account_sid and settings.twilio_auth_token
         else None
     )
-    return fetch_media(
-        url, runtime.media, allowed_hosts=settings.media_hosts, max_bytes=max_bytes, auth=auth
-    )
+    return Remote(url, max_bytes, auth)

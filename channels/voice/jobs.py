@@ -1,4 +1,4 @@
-"""Jobs that bring a voicemail home from Twilio, then delete Twilio's copy."""
+"""The voice jobs: bring a voicemail home from Twilio, then delete Twilio's copy."""
 
 from __future__ import annotations
 
@@ -9,13 +9,11 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from twilio.base.exceptions import TwilioRestException
 
-from channels.sms.rest import TwilioError, download_media, twilio_client
+from channels.twilio.client import delete_recording, remote
 from channels.voice.adapter import DELETE_JOB, TRANSCRIBE_JOB
-from intake import erased
-from intake.fetch import MediaFetchError, MediaRefusedError
 from intake.jobs import enqueue
+from intake.jobs.download import Gone, Missing, download
 from intake.models import Attachment, Contribution
 from intake.plugins import JobContext
 
@@ -24,8 +22,6 @@ log = logging.getLogger("inspraak.voice")
 MAX_RECORDING_BYTES = 16 * 1024 * 1024
 MAX_RECORDING_SECONDS = 15 * 60.0
 AUDIO = "audio"
-REFUSED = "media_refused"
-UNAVAILABLE = "media_unavailable"
 TOO_LONG = "audio_too_long"
 
 
@@ -34,36 +30,26 @@ def recording_file_url(url: str) -> str:
     return url if url.endswith((".wav", ".mp3")) else url + ".wav"
 
 
-def fetch_recording(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
+def fetch_recording_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
     """Download a voicemail, keep it, queue its transcription and Twilio's deletion, once."""
     sid = str(payload["recording_sid"])
-    # Checked in a read-only session: the job's own would hold SQLite's write lock during
-    # the download, and every webhook would wait for it.
-    with ctx.runtime.db.session(write=False) as reading:
-        if reading.get(Contribution, int(payload["contribution_id"])) is None:
-            _delete_at_twilio(session, ctx, sid)  # erased before it was fetched
-            return
-        if _already_kept(reading, int(payload["contribution_id"]), sid):
-            return
     url = recording_file_url(str(payload["url"]))
-    try:
-        fetched = download_media(ctx.runtime, url, MAX_RECORDING_BYTES)
-    except MediaRefusedError as error:
-        _missing(session, payload, sid, REFUSED, str(error))
-        return
-    except MediaFetchError as error:
-        if not ctx.last_attempt:
-            raise
-        _missing(session, payload, sid, UNAVAILABLE, str(error))
-        return
-    # Locked until the commit: an erasure now waits for this job, or has already happened.
-    contribution = erased.still_there(session, int(payload["contribution_id"]))
-    if contribution is None:  # erased during the download: keep nothing, here or there
-        erased.discard(session, ctx.runtime.media, [fetched.sha256])
+    outcome = download(
+        session,
+        ctx,
+        int(payload["contribution_id"]),
+        lambda: remote(ctx.runtime.settings, url, MAX_RECORDING_BYTES),
+        done=lambda reading, found: _already_kept(reading, found, sid),
+    )
+    if isinstance(outcome, Gone):  # erased: Twilio's copy has no use left
         _delete_at_twilio(session, ctx, sid)
         return
-    if _already_kept(session, contribution.id, sid):
+    if isinstance(outcome, Missing):
+        _missing(session, payload, sid, outcome.reason, outcome.detail)
         return
+    if outcome is None:  # kept already
+        return
+    contribution, fetched = outcome.contribution, outcome.media
     duration = payload.get("duration_seconds")
     attachment = Attachment(
         contribution_id=contribution.id,
@@ -101,15 +87,9 @@ def _delete_at_twilio(session: Session, ctx: JobContext, sid: str) -> None:
         enqueue(session, DELETE_JOB, {"recording_sid": sid})
 
 
-def delete_recording(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
+def delete_recording_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
     """Delete a recording at Twilio; one already gone counts as deleted."""
-    sid = str(payload["recording_sid"])
-    with twilio_client(ctx.runtime.settings) as client:
-        try:
-            client.recordings(sid).delete()
-        except TwilioRestException as error:
-            if error.status != 404:
-                raise TwilioError.of(error) from None
+    delete_recording(ctx.runtime.settings, str(payload["recording_sid"]))
     log.info("recording deleted at Twilio")
 
 

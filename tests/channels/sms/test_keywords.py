@@ -6,7 +6,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-from channels.sms.commands import Action, parse
+from channels.sms.keywords import Action, parse
 from intake.models import Contribution, Contributor
 from intake.runtime import Runtime
 from tests.channels.sms.conftest import text

@@ -1,4 +1,4 @@
-"""The jobs that download a message's pictures from Twilio, attach them, then delete Twilio's."""
+"""The SMS and WhatsApp jobs: send a text, download a message's media, delete Twilio's copy."""
 
 from __future__ import annotations
 
@@ -11,18 +11,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from channels.sms.adapter import DELETE_MEDIA_JOB
-from channels.sms.rest import MediaAtTwilio, delete_message_media, download_media
-from intake import erased
-from intake.fetch import MediaFetchError, MediaRefusedError
+from channels.twilio.client import MediaAtTwilio, delete_message_media, remote, send_message
 from intake.jobs import enqueue
+from intake.jobs.download import Gone, Missing, download
 from intake.models import Attachment, Contribution
 from intake.plugins import JobContext
+from intake.runtime import Runtime
 
 log = logging.getLogger("inspraak.sms")
 
 MAX_MEDIA_BYTES = 16 * 1024 * 1024  # WhatsApp's limit; MMS stays under 5 MB
-REFUSED = "media_refused"
-UNAVAILABLE = "media_unavailable"
+
+
+def send_sms(runtime: Runtime, address: str, body: str) -> str:
+    """Text `body` to a phone number; return Twilio's message sid."""
+    return send_message(runtime, address, body)
+
+
+def send_whatsapp(runtime: Runtime, address: str, body: str) -> str:
+    """Send `body` to a number on WhatsApp through Twilio; return the message sid."""
+    return send_message(runtime, address, body, whatsapp=True)
 
 
 def attachment_kind(media_type: str) -> str:
@@ -62,38 +70,27 @@ def _has_item(session: Session, contribution_id: int, index: int) -> bool:
     return any(details.get("index") == index for details in kept)
 
 
-def fetch_message_media(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
+def fetch_media_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
     """Download one media item of a message into the media store and attach it, once."""
     index, url = int(payload["index"]), str(payload["url"])
     contribution_id = int(payload["contribution_id"])
     declared = str(payload.get("content_type") or "")
-    # Checked in a read-only session: the job's own would hold SQLite's write lock during
-    # the download, and every webhook would wait for it.
-    with ctx.runtime.db.session(write=False) as reading:
-        gone = reading.get(Contribution, contribution_id) is None
-        if not gone and _has_item(reading, contribution_id, index):
-            return
-    if gone:  # erased before it was fetched: Twilio's copy has no use left
+    outcome = download(
+        session,
+        ctx,
+        contribution_id,
+        lambda: remote(ctx.runtime.settings, url, MAX_MEDIA_BYTES),
+        done=lambda reading, found: _has_item(reading, found, index),
+    )
+    if isinstance(outcome, Gone):  # erased: Twilio's copy has no use left
         _delete_at_twilio(session, ctx, url)
         return
-    try:
-        fetched = download_media(ctx.runtime, url, MAX_MEDIA_BYTES)
-    except MediaRefusedError as error:
-        _note(session, contribution_id, index, declared, REFUSED, str(error))
+    if isinstance(outcome, Missing):
+        _note(session, contribution_id, index, declared, outcome.reason, outcome.detail)
         return
-    except MediaFetchError as error:
-        if not ctx.last_attempt:
-            raise
-        _note(session, contribution_id, index, declared, UNAVAILABLE, str(error))
+    if outcome is None:  # kept already
         return
-    # Locked until the commit: an erasure now waits for this job, or has already happened.
-    if erased.still_there(session, contribution_id) is None:
-        # Erased during the download: keep nothing, here or there.
-        erased.discard(session, ctx.runtime.media, [fetched.sha256])
-        _delete_at_twilio(session, ctx, url)
-        return
-    if _has_item(session, contribution_id, index):
-        return
+    fetched = outcome.media
     session.add(
         Attachment(
             contribution_id=contribution_id,

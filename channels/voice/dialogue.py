@@ -1,16 +1,15 @@
-"""What a phone call has chosen so far, kept under a keyed hash of its CallSid."""
+"""Where a phone call stands: what the caller chose so far, and the menu they are offered."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from channels.voice.adapter import DEFAULT_LANGUAGE, VOICE, Choices
-from intake import consultations
+from intake import consultations, conversations
 from intake.hashing import keyed_hash
-from intake.models import Consultation, ConversationState, utcnow
+from intake.models import Consultation
 
 # Twilio keeps a call for at most four hours; a day leaves room for late callbacks.
 REMEMBER = timedelta(days=1)
@@ -23,8 +22,8 @@ def call_key(secret: str, call_sid: str) -> str:
 
 def load_choices(session: Session, secret: str, call_sid: str) -> Choices:
     """Return the call's choices so far, or the defaults for an unknown or expired call."""
-    state = _state(session, call_key(secret, call_sid))
-    if state is None or (state.expires_at is not None and state.expires_at <= utcnow()):
+    state = conversations.current(session, VOICE, call_key(secret, call_sid))
+    if state is None:
         return Choices()
     return Choices(
         language=state.language or DEFAULT_LANGUAGE,
@@ -36,28 +35,18 @@ def load_choices(session: Session, secret: str, call_sid: str) -> Choices:
 
 def save_choices(session: Session, secret: str, call_sid: str, step: str, choices: Choices) -> None:
     """Remember the call's choices and the step it reached; flush, the view commits."""
-    key = call_key(secret, call_sid)
-    state = _state(session, key)
-    if state is None:
-        state = ConversationState(channel=VOICE, key_hash=key, data={})
-        session.add(state)
-    state.language = choices.language
-    state.consultation_id = choices.consultation_id
-    state.step = step
-    state.data = {"caller": choices.caller_hash, "tries": choices.tries}
-    state.updated_at = utcnow()
-    state.expires_at = utcnow() + REMEMBER
-    session.flush()
+    conversations.keep(
+        session,
+        VOICE,
+        call_key(secret, call_sid),
+        language=choices.language,
+        consultation_id=choices.consultation_id,
+        step=step,
+        data={"caller": choices.caller_hash, "tries": choices.tries},
+        lasts=REMEMBER,
+    )
 
 
 def open_consultations(session: Session) -> list[Consultation]:
     """Return the consultations a caller can speak to now, in menu-digit order."""
     return sorted(consultations.open_now(session), key=lambda c: (c.phone_digit or "~", c.id))
-
-
-def _state(session: Session, key: str) -> ConversationState | None:
-    return session.scalars(
-        select(ConversationState).where(
-            ConversationState.channel == VOICE, ConversationState.key_hash == key
-        )
-    ).first()

@@ -21,6 +21,7 @@ from telegram import Update
 from channels.telegram import adapter, texts
 from channels.telegram.adapter import (
     CHANNEL,
+    PROMPT_JOB,
     Action,
     Choice,
     Command,
@@ -29,10 +30,8 @@ from channels.telegram.adapter import (
     Event,
     Membership,
 )
-from channels.telegram.api import Buttons
-from channels.telegram.kinds import PROMPT_JOB
-from intake import consultations, quotas, ratelimit
-from intake.db import insert
+from channels.telegram.client import Buttons
+from intake import consultations, conversations, quotas, ratelimit
 from intake.hashing import keyed_hash
 from intake.i18n import LANGUAGES, supported, using_language
 from intake.jobs import enqueue
@@ -68,7 +67,7 @@ def handle_update(session: Session, runtime: Runtime, update: Update) -> Immedia
     if event is None:
         return None
     key = keyed_hash(runtime.settings.secret_key, CHANNEL, str(event.person.user_id))
-    state = _locked_state(session, key)
+    state = conversations.locked(session, CHANNEL, key)
     seen = list(state.data.get("seen", []))
     if event.update_id in seen:
         return None
@@ -78,19 +77,6 @@ def handle_update(session: Session, runtime: Runtime, update: Update) -> Immedia
     turn = Turn(session, runtime, event, state, key)
     with using_language(turn.language):
         return turn.act()
-
-
-def _locked_state(session: Session, key: str) -> ConversationState:
-    # Two deliveries of one update may race: the row lock makes the second see the first.
-    session.execute(
-        insert(session, ConversationState)
-        .values(channel=CHANNEL, key_hash=key, data={}, updated_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["channel", "key_hash"])
-    )
-    query = select(ConversationState).where(
-        ConversationState.channel == CHANNEL, ConversationState.key_hash == key
-    )
-    return session.scalars(query.with_for_update().execution_options(populate_existing=True)).one()
 
 
 class Turn:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -13,7 +12,9 @@ from telegram.request import HTTPXRequest
 
 from intake.config import Settings
 from intake.errors import SafeError
+from intake.fetch import MediaRefusedError
 from intake.jobs import PermanentJobError
+from intake.jobs.download import Remote
 from intake.outbound import RecipientGoneError
 
 T = TypeVar("T")
@@ -33,14 +34,6 @@ class TelegramUnavailableError(SafeError, TelegramError):
 
     Its message is the Bot API's short description, which never repeats what was sent.
     """
-
-
-@dataclass(frozen=True)
-class RemoteFile:
-    """A file on the Bot API server: where to download it and how large it says it is."""
-
-    url: str
-    size: int | None
 
 
 def _run(settings: Settings, call: Callable[[Bot], Awaitable[T]], *, read_timeout: float) -> T:
@@ -113,14 +106,17 @@ def send_message(
     return _call_api(settings, send)
 
 
-def get_file(settings: Settings, file_id: str) -> RemoteFile:
-    """Ask the Bot API where a file can be downloaded."""
+def remote_file(settings: Settings, file_id: str) -> Remote:
+    """Ask the Bot API where a file can be downloaded; refuse one too large for a bot."""
 
-    async def get(bot: Bot) -> RemoteFile:
+    async def get(bot: Bot) -> tuple[str, int | None]:
         found = await bot.get_file(file_id)
-        return RemoteFile(url=found.file_path or "", size=found.file_size)
+        return found.file_path or "", found.file_size
 
-    return _call_api(settings, get)
+    url, size = _call_api(settings, get)
+    if (size or 0) > MAX_DOWNLOAD_BYTES:
+        raise MediaRefusedError(f"file is {size} bytes, over the download limit")
+    return Remote(url, MAX_DOWNLOAD_BYTES)
 
 
 def answer_callback_query(settings: Settings, callback_query_id: str) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from intake.consultations import normalise_keyword
+from intake.models import Consultation
 from intake.references import normalise_reference
 
 
@@ -62,3 +64,13 @@ def parse(body: str) -> Command:
     if not rest and word in START_WORDS:
         return Command(Action.START, word)
     return Command(Action.CONTRIBUTE, word, rest)
+
+
+def by_keyword(choices: Sequence[Consultation], keyword: str) -> Consultation | None:
+    """Return the consultation whose SMS keyword is `keyword`."""
+    return next((c for c in choices if keyword and c.sms_keyword == keyword), None)
+
+
+def open_keywords(choices: Sequence[Consultation]) -> list[str]:
+    """List the keywords of the consultations open right now."""
+    return [c.sms_keyword for c in choices if c.is_open() and c.sms_keyword]
