@@ -75,6 +75,11 @@ class Settings:
     status_rate_window_seconds: int = 600
 
     @property
+    def spool_dir(self) -> Path:
+        """Return the folder where webhooks keep messages the database could not take."""
+        return self.data_dir / "spool"
+
+    @property
     def media_dir(self) -> Path:
         """Return the folder where originals (audio, scans, photos) are kept."""
         return self.data_dir / "media"

@@ -1,4 +1,4 @@
-"""`GET /healthz`: database reachable, worker alive, jobs waiting or dead."""
+"""`GET /healthz`: database reachable, worker alive, jobs waiting or dead, spool depth."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from intake.current import db_session
+from intake.current import db_session, runtime
 from intake.jobs import count_unfinished
 from intake.models import WorkerHeartbeat, utcnow
 
@@ -33,7 +33,11 @@ def healthz() -> Any:
         last_seen = session.scalar(select(func.max(WorkerHeartbeat.seen_at)))
         counts = count_unfinished(session)
     except SQLAlchemyError as error:
-        body = {"status": "error", "database": f"unreachable: {type(error).__name__}"}
+        body = {
+            "status": "error",
+            "database": f"unreachable: {type(error).__name__}",
+            "spool": _spool(),
+        }
         return jsonify(body), 503
     return jsonify(
         {
@@ -41,5 +45,12 @@ def healthz() -> Any:
             "database": "ok",
             "worker": _worker_state(last_seen),
             "jobs": {status: counts.get(status, 0) for status in ("queued", "running", "dead")},
+            "spool": _spool(),
         }
     )
+
+
+def _spool() -> dict[str, int]:
+    """Messages acknowledged while the database was away: waiting, and kept aside."""
+    spool = runtime().spool
+    return {"waiting": spool.depth(), "set_aside": spool.set_aside_count()}

@@ -16,6 +16,7 @@ from intake.jobs import declare_heavy
 
 if TYPE_CHECKING:
     from intake.runtime import Runtime
+    from intake.spool import Entry
 
 ENTRY_POINT_GROUP = "inspraak.plugins"
 
@@ -51,6 +52,15 @@ class Sender(Protocol):
     def __call__(self, runtime: Runtime, address: str, body: str) -> str | None: ...
 
 
+class SpoolReplayer(Protocol):
+    """Store one spooled message of a channel and answer the resident; commits itself.
+
+    Must be idempotent on `entry.message_id`: a replay cut short is replayed again.
+    """
+
+    def __call__(self, runtime: Runtime, entry: Entry) -> None: ...
+
+
 @dataclass(frozen=True)
 class Plugin:
     """A channel, engine or staff area: what it adds to the web app, worker and CLI."""
@@ -67,6 +77,9 @@ class Plugin:
     heavy_jobs: Collection[str] = ()
     """Job kinds of this plugin that take long (OCR, speech, downloads): claimed after
     replies and other short jobs, and in turns between senders."""
+    replayers: Mapping[str, SpoolReplayer] = field(default_factory=dict)
+    """Per channel, how to store a message its webhook spooled while the database was away:
+    in one transaction, idempotent on the provider's message id, answering the resident."""
 
 
 class DuplicateRegistrationError(Exception):
@@ -80,6 +93,7 @@ class Registry:
         self.plugins: dict[str, Plugin] = {}
         self.job_handlers: dict[str, JobHandler] = {}
         self.senders: dict[str, Sender] = {}
+        self.replayers: dict[str, SpoolReplayer] = {}
         self.after_erasure: set[str] = set()
         for plugin in plugins:
             self.add(plugin)
@@ -94,6 +108,9 @@ class Registry:
         for channel in plugin.senders:
             if channel in self.senders:
                 raise DuplicateRegistrationError(f"channel {channel!r} has two senders")
+        for channel in plugin.replayers:
+            if channel in self.replayers:
+                raise DuplicateRegistrationError(f"channel {channel!r} has two spool replayers")
         unknown = set(plugin.heavy_jobs) - set(plugin.job_handlers)
         if unknown:
             raise TypeError(f"plugin {plugin.name!r} declares jobs it does not handle: {unknown}")
@@ -101,6 +118,7 @@ class Registry:
         self.plugins[plugin.name] = plugin
         self.job_handlers.update(plugin.job_handlers)
         self.senders.update(plugin.senders)
+        self.replayers.update(plugin.replayers)
         self.after_erasure.update(plugin.after_erasure)
 
     @property

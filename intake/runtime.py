@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from intake.config import Settings, load_settings
 from intake.db import Database
 from intake.plugins import Registry, discover
+from intake.spool import Replayed, Spool
 from intake.storage import LocalMediaStore
 
 
@@ -19,6 +21,7 @@ class Runtime:
     db: Database
     media: LocalMediaStore
     registry: Registry
+    spool: Spool
 
     @classmethod
     def start(cls, settings: Settings | None = None, **engine_options: Any) -> Runtime:
@@ -29,4 +32,12 @@ class Runtime:
             db=Database(settings.database_url, **engine_options),
             media=LocalMediaStore(settings.media_dir),
             registry=discover(settings.extra_plugins),
+            spool=Spool(settings.spool_dir),
         )
+
+    def replay_spool(self) -> Replayed:
+        """Store what webhooks spooled while the database was away (raises if it still is)."""
+        replayers = {
+            channel: partial(replay, self) for channel, replay in self.registry.replayers.items()
+        }
+        return self.spool.replay(replayers)

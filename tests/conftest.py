@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from intake.app import create_app
 from intake.config import Settings, load_settings
@@ -26,7 +27,7 @@ def postgres_url() -> str | None:
     """Return a reachable PostgreSQL URL for tests, or None (then such tests skip)."""
     url = os.environ.get("INSPRAAK_TEST_POSTGRES_URL") or DEFAULT_POSTGRES
     try:
-        engine = create_engine(url, connect_args={"connect_timeout": 3})
+        engine = create_engine(url, connect_args={"connect_timeout": 3}, poolclass=NullPool)
         with engine.connect():
             pass
         engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -9,6 +10,8 @@ import socket
 import threading
 import time
 from types import FrameType
+
+from sqlalchemy.exc import DBAPIError
 
 from intake.db import upsert
 from intake.errors import describe
@@ -27,6 +30,7 @@ from intake.runtime import Runtime
 
 log = logging.getLogger("inspraak.worker")
 HEARTBEAT_SECONDS = 10
+MAX_DATABASE_PAUSE = 30.0
 
 
 class Worker:
@@ -54,23 +58,46 @@ class Worker:
         signal.signal(signal.SIGINT, handler)
 
     def run(self, *, until_idle: bool = False) -> int:
-        """Work until stopped, or until no job is ready when `until_idle`; return jobs done."""
+        """Work until stopped, or until no job is ready when `until_idle`; return jobs done.
+
+        A database that goes away (a restart, a dropped connection) is waited for with a
+        growing pause; the job at hand keeps its lease and is taken up again once it expires.
+        """
+        pause = 0.0
         while not self._stopping.is_set():
-            self.heartbeat()
-            with self.runtime.db.session() as session:
-                bury_exhausted_jobs(session)
-                session.commit()
-                job = claim_next_job(
-                    session, self.worker_id, self.runtime.settings.job_lease_seconds
-                )
+            try:
+                self.heartbeat()
+                self._replay_spool()
+                job = self._claim()
+                if job is not None:
+                    self.run_job(job)
+            except DBAPIError as error:
+                pause = min(max(pause * 2, self.poll_seconds), MAX_DATABASE_PAUSE)
+                log.warning("database unavailable (%s), retrying in %.0f s", describe(error), pause)
+                self._stopping.wait(pause)
+                continue
+            pause = 0.0
             if job is None:
                 if until_idle:
                     break
                 self._stopping.wait(self.poll_seconds)
-                continue
-            self.run_job(job)
-        self.heartbeat(force=True)
+        with contextlib.suppress(DBAPIError):
+            self.heartbeat(force=True)
         return self.jobs_done
+
+    def _claim(self) -> ClaimedJob | None:
+        with self.runtime.db.session() as session:
+            bury_exhausted_jobs(session)
+            session.commit()
+            return claim_next_job(session, self.worker_id, self.runtime.settings.job_lease_seconds)
+
+    def _replay_spool(self) -> None:
+        """Store the messages webhooks spooled while the database was away."""
+        if not self.runtime.spool.waiting():
+            return
+        done = self.runtime.replay_spool()
+        if done.stored or done.set_aside:
+            log.info("spool replayed: %s stored, %s kept aside", done.stored, done.set_aside)
 
     def run_job(self, job: ClaimedJob) -> None:
         """Run one claimed job; its work and its completion commit together."""
@@ -102,9 +129,12 @@ class Worker:
 
         def renew() -> None:
             while not done.wait(lease / 3):
-                with self.runtime.db.session() as session:
-                    extend_lease(session, job_id, self.worker_id, lease)
-                    session.commit()
+                try:
+                    with self.runtime.db.session() as session:
+                        extend_lease(session, job_id, self.worker_id, lease)
+                        session.commit()
+                except DBAPIError as error:
+                    log.warning("job %s: lease not renewed: %s", job_id, describe(error))
 
         threading.Thread(target=renew, name=f"lease-{job_id}", daemon=True).start()
         return done

@@ -5,8 +5,8 @@ themes staff shape; it registers the themes job and the `export` and `themes` co
 """
 
 from intake.plugins import Plugin
-from intake.reporting.analysis.jobs import THEMES_JOB, compute_themes_job
 from intake.reporting import cli
+from intake.reporting.analysis.jobs import THEMES_JOB, compute_themes_job
 
 plugin = Plugin(
     name="reporting",
