@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from channels.sms.adapter import DELETE_MEDIA_JOB
 from channels.sms.rest import MediaAtTwilio, delete_message_media, download_media
 from intake import erased
+from intake.evidence import MissingMedia
 from intake.fetch import MediaFetchError, MediaRefusedError
 from intake.jobs import enqueue
 from intake.models import Attachment, Contribution
@@ -48,7 +49,7 @@ def _note(
             contribution_id=contribution.id,
             kind=attachment_kind(media_type),
             media_type=media_type or "application/octet-stream",
-            details={"index": index, "missing": reason, "detail": detail},
+            details=MissingMedia(reason, detail).stored_in({"index": index}),
         )
     )
     contribution.needs_person = True

@@ -14,6 +14,7 @@ from twilio.base.exceptions import TwilioRestException
 from channels.sms.rest import TwilioError, download_media, twilio_client
 from channels.voice.adapter import DELETE_JOB, TRANSCRIBE_JOB
 from intake import erased
+from intake.evidence import MissingMedia
 from intake.fetch import MediaFetchError, MediaRefusedError
 from intake.jobs import enqueue
 from intake.models import Attachment, Contribution
@@ -135,7 +136,7 @@ def _missing(
             contribution_id=contribution.id,
             kind=AUDIO,
             media_type="audio/x-wav",
-            details={"recording_sid": sid, "missing": reason, "detail": detail},
+            details=MissingMedia(reason, detail).stored_in({"recording_sid": sid}),
         )
     )
     contribution.needs_person, contribution.needs_person_reason = True, reason
