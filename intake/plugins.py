@@ -52,6 +52,23 @@ class Sender(Protocol):
 
 
 @dataclass(frozen=True)
+class Channel:
+    """A way residents reach Inspraak, as staff pages, reports and replies know it.
+
+    Labels are Dutch source strings marked with `N_`; pages show them translated.
+    """
+
+    name: str
+    label: str
+    # The kinds of address residents leave on this channel (privacy look-ups), with labels.
+    addresses: Mapping[str, str] = field(default_factory=dict)
+    # A reply to a contribution from this channel goes back the same way, to its sender.
+    answers_here: bool = False
+    # The kinds of address this channel's sender delivers to, for residents of any channel.
+    delivers: Collection[str] = ()
+
+
+@dataclass(frozen=True)
 class Plugin:
     """A channel, engine or staff area: what it adds to the web app, worker and CLI."""
 
@@ -67,6 +84,10 @@ class Plugin:
     heavy_jobs: Collection[str] = ()
     """Job kinds of this plugin that take long (OCR, speech, downloads): claimed after
     replies and other short jobs, and in turns between senders."""
+    channels: Sequence[Channel] = ()
+    reasons: Mapping[str, str] = field(default_factory=dict)
+    """Why a contribution may wait for a person, by the code this plugin leaves, with the
+    label staff read (a Dutch source string marked with `N_`)."""
 
 
 class DuplicateRegistrationError(Exception):
@@ -81,6 +102,8 @@ class Registry:
         self.job_handlers: dict[str, JobHandler] = {}
         self.senders: dict[str, Sender] = {}
         self.after_erasure: set[str] = set()
+        self.channels: dict[str, Channel] = {}
+        self.reasons: dict[str, str] = {}
         for plugin in plugins:
             self.add(plugin)
 
@@ -94,6 +117,14 @@ class Registry:
         for channel in plugin.senders:
             if channel in self.senders:
                 raise DuplicateRegistrationError(f"channel {channel!r} has two senders")
+        for channel in plugin.channels:
+            if channel.name in self.channels:
+                raise DuplicateRegistrationError(f"channel {channel.name!r} is declared twice")
+            if (channel.answers_here or channel.delivers) and channel.name not in plugin.senders:
+                raise TypeError(f"channel {channel.name!r} replies but has no sender")
+        for code, label in plugin.reasons.items():
+            if self.reasons.get(code, label) != label:
+                raise DuplicateRegistrationError(f"reason {code!r} has two labels")
         unknown = set(plugin.heavy_jobs) - set(plugin.job_handlers)
         if unknown:
             raise TypeError(f"plugin {plugin.name!r} declares jobs it does not handle: {unknown}")
@@ -102,6 +133,35 @@ class Registry:
         self.job_handlers.update(plugin.job_handlers)
         self.senders.update(plugin.senders)
         self.after_erasure.update(plugin.after_erasure)
+        self.channels.update((channel.name, channel) for channel in plugin.channels)
+        self.reasons.update(plugin.reasons)
+
+    def reply_channel(self, channel: str, address_kind: str) -> str | None:
+        """Name the channel that can deliver a reply to a contribution, or None if none can.
+
+        A channel that answers where it was written to replies itself; otherwise the reply
+        goes to the channel whose sender reaches the kind of address the resident left.
+        """
+        came_by = self.channels.get(channel)
+        if came_by is not None and came_by.answers_here and channel in self.senders:
+            return channel
+        return self.deliverer(address_kind)
+
+    def deliverer(self, address_kind: str) -> str | None:
+        """Name the channel whose sender delivers to this kind of address, if one is loaded."""
+        for candidate in self.channels.values():
+            if address_kind in candidate.delivers and candidate.name in self.senders:
+                return candidate.name
+        return None
+
+    @property
+    def address_kinds(self) -> dict[str, str]:
+        """Return every kind of address residents leave, with its label, in channel order."""
+        kinds: dict[str, str] = {}
+        for channel in self.channels.values():
+            for kind, label in channel.addresses.items():
+                kinds.setdefault(kind, label)
+        return kinds
 
     @property
     def commands(self) -> list[click.Command]:

@@ -1,12 +1,30 @@
 """Phone calls through Twilio Voice: a spoken menu, voicemail, and the recording's download."""
 
-from channels.voice.adapter import DELETE_JOB, RECORDING_JOB
-from channels.voice.recording import delete_recording, fetch_recording
+from channels.voice.adapter import CALLER, DELETE_JOB, RECORDING_JOB, VOICE
+from channels.voice.recording import (
+    REFUSED,
+    TOO_LONG,
+    UNAVAILABLE,
+    delete_recording,
+    fetch_recording,
+)
 from channels.voice.views import blueprint
-from intake.plugins import Plugin
+from intake.i18n import N_
+from intake.plugins import Channel, Plugin
 
 plugin = Plugin(
-    name="voice",
+    name=VOICE,
+    # Callers are not answered by phone: a reply goes where a number they typed leads.
+    channels=[
+        Channel(
+            VOICE, N_("Telefoon"), addresses={CALLER: N_("Telefoonnummer dat belde (oproepen)")}
+        )
+    ],
+    reasons={
+        REFUSED: N_("Het bestand werd geweigerd (bron of grootte)"),
+        UNAVAILABLE: N_("Het bestand is niet meer beschikbaar"),
+        TOO_LONG: N_("De opname is te lang om uit te schrijven"),
+    },
     blueprints=[blueprint],
     job_handlers={RECORDING_JOB: fetch_recording, DELETE_JOB: delete_recording},
     heavy_jobs={RECORDING_JOB},

@@ -5,10 +5,12 @@ from typing import Any
 from flask import Flask, g, url_for
 
 from channels.web import contact, results
+from channels.web.adapter import CHANNEL
 from channels.web.blueprint import blueprint
 from channels.web.views import render_csrf_failure
 from intake.csrf import CSRFError
-from intake.plugins import Plugin
+from intake.i18n import N_
+from intake.plugins import Channel, Plugin
 
 __all__ = ["contact", "plugin", "results"]
 
@@ -23,4 +25,16 @@ def _init_app(app: Flask) -> None:
     app.context_processor(_privacy_link)
 
 
-plugin = Plugin(name="web", blueprints=[blueprint], init_app=_init_app)
+plugin = Plugin(
+    name="web",
+    blueprints=[blueprint],
+    init_app=_init_app,
+    # A reply goes where the contact the resident typed (and confirmed) leads.
+    channels=[
+        Channel(
+            CHANNEL,
+            N_("Website"),
+            addresses={"phone": N_("Telefoonnummer"), "email": N_("E-mailadres")},
+        )
+    ],
+)
