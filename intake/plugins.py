@@ -155,6 +155,13 @@ class Registry:
         return None
 
     @property
+    def deliverers(self) -> dict[str, str]:
+        """Return, for each kind of address a loaded sender reaches, the channel that does."""
+        kinds = {kind for channel in self.channels.values() for kind in channel.delivers}
+        found = {kind: self.deliverer(kind) for kind in kinds}
+        return {kind: channel for kind, channel in found.items() if channel is not None}
+
+    @property
     def address_kinds(self) -> dict[str, str]:
         """Return every kind of address residents leave, with its label, in channel order."""
         kinds: dict[str, str] = {}

@@ -24,7 +24,6 @@ from admin.views import related
 from admin.views.contact import SAID
 from admin.views.media import personal_media_url
 from intake.contacts.held import progress
-from intake.contacts.send import CHANNELS
 from intake.current import db_session, runtime
 from intake.evidence import FieldCrop, MissingMedia, Transcript, first_transcript
 from intake.i18n import N_
@@ -120,7 +119,7 @@ def page(contribution: Contribution, status: int = 200, **extra: Any) -> tuple[s
         statuses=list(ContributionStatus),
         done=_(DONE[done]) if done in DONE else None,
         held=held,
-        can_text=bool(held and CHANNELS[held.kind] in runtime().registry.senders),
+        can_text=bool(held and held.kind in runtime().registry.deliverers),
         **related.context(session, contribution),
         **{
             "personal": False,
