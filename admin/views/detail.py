@@ -25,7 +25,14 @@ from admin.views.contact import SAID
 from admin.views.media import personal_media_url
 from intake.contacts.held import progress
 from intake.current import db_session, runtime
-from intake.evidence import FieldCrop, MissingMedia, Transcript, first_transcript
+from intake.evidence import (
+    FIELDS,
+    FieldCrop,
+    MissingMedia,
+    Transcript,
+    first_transcript,
+    form_fields,
+)
 from intake.i18n import N_
 from intake.i18n import gettext as _
 from intake.models import (
@@ -92,10 +99,13 @@ def page(contribution: Contribution, status: int = 200, **extra: Any) -> tuple[s
     said = request.args.get("said")
     held = progress(session, contribution.id)
     shown = bool(extra.get("personal"))
+    shown_answers = without_personal(contribution.answers)
     return render_template(
         "admin/detail.html",
         c=contribution,
-        answers=without_personal(contribution.answers),
+        # Form fields and recognised words are shown from their types, the rest as they are.
+        answers={k: v for k, v in shown_answers.items() if k not in (FIELDS, "words")},
+        fields=form_fields(shown_answers),
         evidence=[a for a in contribution.attachments if not is_personal_evidence(a.details)],
         personal_answers=only_personal(contribution.answers) if shown else {},
         personal_evidence=[
