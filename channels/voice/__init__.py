@@ -1,13 +1,7 @@
 """Phone calls through Twilio Voice: a spoken menu, voicemail, and the recording's download."""
 
 from channels.voice.adapter import CALLER, DELETE_JOB, RECORDING_JOB, VOICE
-from channels.voice.recording import (
-    REFUSED,
-    TOO_LONG,
-    UNAVAILABLE,
-    delete_recording,
-    fetch_recording,
-)
+from channels.voice.recording import delete_recording, fetch_recording
 from channels.voice.views import blueprint
 from intake.i18n import N_
 from intake.plugins import Channel, Plugin
@@ -21,9 +15,9 @@ plugin = Plugin(
         )
     ],
     reasons={
-        REFUSED: N_("Het bestand werd geweigerd (bron of grootte)"),
-        UNAVAILABLE: N_("Het bestand is niet meer beschikbaar"),
-        TOO_LONG: N_("De opname is te lang om uit te schrijven"),
+        "media_refused": N_("Het bestand werd geweigerd (bron of grootte)"),
+        "media_unavailable": N_("Het bestand is niet meer beschikbaar"),
+        "audio_too_long": N_("De opname is te lang om uit te schrijven"),
     },
     blueprints=[blueprint],
     job_handlers={RECORDING_JOB: fetch_recording, DELETE_JOB: delete_recording},

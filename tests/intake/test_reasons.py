@@ -6,9 +6,6 @@ import inspect
 
 from babel.messages.pofile import read_po
 
-from channels.sms import media
-from channels.telegram import kinds
-from channels.voice import recording
 from intake.plugins import discover
 from ocr import jobs as ocr_jobs
 from ocr.reader import errors, result
@@ -33,7 +30,8 @@ def _left_by_the_code() -> set[str]:
         transcription_jobs.SPEECH_MODEL_BROKEN,
         transcription_jobs.AUDIO_MISSING,
     }
-    codes |= {media.REFUSED, media.UNAVAILABLE, recording.TOO_LONG, kinds.MEDIA_NOT_DOWNLOADED}
+    # What the channels' download jobs leave when a file does not come home.
+    codes |= {"media_refused", "media_unavailable", "audio_too_long", "media_not_downloaded"}
     return codes
 
 
