@@ -8,18 +8,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from intake.current import runtime
 from intake.i18n import N_, using_language
 from intake.i18n import gettext as _
 from intake.jobs import enqueue
 from intake.labels import status_explanation, status_label
 from intake.models import Consultation, Contribution, Contributor, OutboundMessage
 from intake.outbound import may_receive, queue_message
-from intake.plugins import JobContext
+from intake.plugins import JobContext, Registry
 
 UPDATE_JOB = "admin.consultation_update"
-MESSAGING_CHANNELS = ("sms", "whatsapp", "telegram")
-# Calls, forms and assisted entries are answered where their address leads.
-ADDRESS_CHANNELS = {"phone": "sms", "telegram": "telegram", "email": "email"}
 TEMPLATES = {
     "thanks": N_("Bedankt voor uw bijdrage %(reference)s. We lezen ze zorgvuldig."),
     "more": N_(
@@ -38,29 +36,33 @@ def template_text(key: str, language: str, reference: str) -> str:
         return _(TEMPLATES[key], reference=reference)
 
 
-def reply_channel(contribution: Contribution) -> str:
-    """Name the channel a reply goes through: the one used, or the one the address fits."""
-    if contribution.channel in MESSAGING_CHANNELS or contribution.contributor is None:
-        return contribution.channel
-    return ADDRESS_CHANNELS.get(contribution.contributor.address_kind, contribution.channel)
+def reply_channel(contribution: Contribution, registry: Registry | None = None) -> str | None:
+    """Name the channel whose sender can deliver a reply to this resident, or None."""
+    if contribution.contributor is None:
+        return None
+    registry = registry or runtime().registry
+    return registry.reply_channel(contribution.channel, contribution.contributor.address_kind)
 
 
 def can_reply(contribution: Contribution) -> bool:
-    """Tell whether the resident left a way to answer them, proven to be theirs."""
+    """Tell whether the resident left a way to answer them, proven to be theirs and deliverable."""
     contributor = contribution.contributor
-    return contributor is not None and may_receive(contributor)
+    return (
+        contributor is not None
+        and may_receive(contributor)
+        and reply_channel(contribution) is not None
+    )
 
 
-def reply(session: Session, contribution: Contribution, body: str) -> OutboundMessage | None:
-    """Queue a message to the resident behind a contribution, through its channel."""
-    if contribution.contributor is None or not body.strip():
+def reply(
+    session: Session, contribution: Contribution, body: str, registry: Registry | None = None
+) -> OutboundMessage | None:
+    """Queue a message to the resident behind a contribution, where a sender can deliver it."""
+    channel = reply_channel(contribution, registry)
+    if contribution.contributor is None or channel is None or not body.strip():
         return None
     return queue_message(
-        session,
-        contribution.contributor,
-        reply_channel(contribution),
-        body.strip(),
-        contribution_id=contribution.id,
+        session, contribution.contributor, channel, body.strip(), contribution_id=contribution.id
     )
 
 
@@ -105,5 +107,6 @@ def update_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) ->
     # The whole fan-out commits with this job, so a re-run after a crash sends nothing twice.
     for contributor, contribution in rows:
         body = texts.get(contributor.preferred_language) or texts.get("nl") or ""
-        if body:
-            queue_message(session, contributor, reply_channel(contribution), body)
+        channel = reply_channel(contribution, ctx.runtime.registry)
+        if body and channel is not None:
+            queue_message(session, contributor, channel, body)

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request
+from functools import cache
+
+from flask import current_app, g, has_app_context, request
 from sqlalchemy.orm import Session
 
+from intake.plugins import Registry, discover
 from intake.runtime import Runtime
 
 
 def runtime() -> Runtime:
     """Return the runtime of the app serving this request."""
     return current_app.extensions["inspraak"]  # type: ignore[no-any-return]
+
+
+def registry() -> Registry:
+    """Return the plugins of the app serving this request, or else the installed ones."""
+    return runtime().registry if has_app_context() else _installed()
+
+
+@cache
+def _installed() -> Registry:
+    return discover()
 
 
 def db_session() -> Session:

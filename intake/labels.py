@@ -1,7 +1,11 @@
-"""Words for states, channels and languages that residents and staff read, in every language."""
+"""Words for states, channels and languages that residents and staff read, in every language.
+
+Channels name themselves in their plugins; this module reads their names from the registry.
+"""
 
 from __future__ import annotations
 
+from intake.current import registry
 from intake.i18n import N_
 from intake.i18n import gettext as _
 from intake.models import ContributionStatus
@@ -22,17 +26,6 @@ _STATUS = {
         N_("Uw bijdrage is gelezen en samengevoegd met een gelijkaardige bijdrage."),
     ),
 }
-CHANNELS = {
-    "web": N_("Website"),
-    "sms": N_("Sms"),
-    "whatsapp": N_("WhatsApp"),
-    "voice": N_("Telefoon"),
-    "telegram": N_("Telegram"),
-    "paper": N_("Papier"),
-    "assisted": N_("Met hulp ingevoerd"),
-}
-# Replies may go by e-mail although no contribution comes in that way.
-_ALL_CHANNELS = {**CHANNELS, "email": N_("E-mail")}
 CONSULTATION_STATES = {
     "draft": N_("Ontwerp"),
     "open": N_("Open"),
@@ -53,8 +46,15 @@ def status_explanation(status: str) -> str:
 
 
 def channel_label(channel: str) -> str:
-    """Name a channel."""
-    return _(_ALL_CHANNELS[channel]) if channel in _ALL_CHANNELS else channel
+    """Name a channel as its plugin declares it (the code itself when none does)."""
+    declared = registry().channels.get(channel)
+    return _(declared.label) if declared else channel
+
+
+def channel_choices() -> dict[str, str]:
+    """Return every loaded channel's code and translated name, in the order of the names."""
+    names = {code: _(c.label) for code, c in registry().channels.items()}
+    return dict(sorted(names.items(), key=lambda item: item[1].casefold()))
 
 
 def consultation_state(status: str) -> str:

@@ -62,6 +62,23 @@ class SpoolReplayer(Protocol):
 
 
 @dataclass(frozen=True)
+class Channel:
+    """A way residents reach Inspraak, as staff pages, reports and replies know it.
+
+    Labels are Dutch source strings marked with `N_`; pages show them translated.
+    """
+
+    name: str
+    label: str
+    # The kinds of address residents leave on this channel (privacy look-ups), with labels.
+    addresses: Mapping[str, str] = field(default_factory=dict)
+    # A reply to a contribution from this channel goes back the same way, to its sender.
+    answers_here: bool = False
+    # The kinds of address this channel's sender delivers to, for residents of any channel.
+    delivers: Collection[str] = ()
+
+
+@dataclass(frozen=True)
 class Plugin:
     """A channel, engine or staff area: what it adds to the web app, worker and CLI."""
 
@@ -80,6 +97,10 @@ class Plugin:
     replayers: Mapping[str, SpoolReplayer] = field(default_factory=dict)
     """Per channel, how to store a message its webhook spooled while the database was away:
     in one transaction, idempotent on the provider's message id, answering the resident."""
+    channels: Sequence[Channel] = ()
+    reasons: Mapping[str, str] = field(default_factory=dict)
+    """Why a contribution may wait for a person, by the code this plugin leaves, with the
+    label staff read (a Dutch source string marked with `N_`)."""
 
 
 class DuplicateRegistrationError(Exception):
@@ -95,6 +116,8 @@ class Registry:
         self.senders: dict[str, Sender] = {}
         self.replayers: dict[str, SpoolReplayer] = {}
         self.after_erasure: set[str] = set()
+        self.channels: dict[str, Channel] = {}
+        self.reasons: dict[str, str] = {}
         for plugin in plugins:
             self.add(plugin)
 
@@ -111,6 +134,14 @@ class Registry:
         for channel in plugin.replayers:
             if channel in self.replayers:
                 raise DuplicateRegistrationError(f"channel {channel!r} has two spool replayers")
+        for channel in plugin.channels:
+            if channel.name in self.channels:
+                raise DuplicateRegistrationError(f"channel {channel.name!r} is declared twice")
+            if (channel.answers_here or channel.delivers) and channel.name not in plugin.senders:
+                raise TypeError(f"channel {channel.name!r} replies but has no sender")
+        for code, label in plugin.reasons.items():
+            if self.reasons.get(code, label) != label:
+                raise DuplicateRegistrationError(f"reason {code!r} has two labels")
         unknown = set(plugin.heavy_jobs) - set(plugin.job_handlers)
         if unknown:
             raise TypeError(f"plugin {plugin.name!r} declares jobs it does not handle: {unknown}")
@@ -120,6 +151,42 @@ class Registry:
         self.senders.update(plugin.senders)
         self.replayers.update(plugin.replayers)
         self.after_erasure.update(plugin.after_erasure)
+        self.channels.update((channel.name, channel) for channel in plugin.channels)
+        self.reasons.update(plugin.reasons)
+
+    def reply_channel(self, channel: str, address_kind: str) -> str | None:
+        """Name the channel that can deliver a reply to a contribution, or None if none can.
+
+        A channel that answers where it was written to replies itself; otherwise the reply
+        goes to the channel whose sender reaches the kind of address the resident left.
+        """
+        came_by = self.channels.get(channel)
+        if came_by is not None and came_by.answers_here and channel in self.senders:
+            return channel
+        return self.deliverer(address_kind)
+
+    def deliverer(self, address_kind: str) -> str | None:
+        """Name the channel whose sender delivers to this kind of address, if one is loaded."""
+        for candidate in self.channels.values():
+            if address_kind in candidate.delivers and candidate.name in self.senders:
+                return candidate.name
+        return None
+
+    @property
+    def deliverers(self) -> dict[str, str]:
+        """Return, for each kind of address a loaded sender reaches, the channel that does."""
+        kinds = {kind for channel in self.channels.values() for kind in channel.delivers}
+        found = {kind: self.deliverer(kind) for kind in kinds}
+        return {kind: channel for kind, channel in found.items() if channel is not None}
+
+    @property
+    def address_kinds(self) -> dict[str, str]:
+        """Return every kind of address residents leave, with its label, in channel order."""
+        kinds: dict[str, str] = {}
+        for channel in self.channels.values():
+            for kind, label in channel.addresses.items():
+                kinds.setdefault(kind, label)
+        return kinds
 
     @property
     def commands(self) -> list[click.Command]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intake import erased
+from intake.evidence import ScanReading
 from intake.jobs import PermanentJobError
 from intake.models import Attachment, Consultation, Contribution, TextOrigin
 from intake.plugins import JobContext
@@ -46,7 +47,7 @@ def read_scan_job(session: Session, payload: Mapping[str, Any], ctx: JobContext)
         return  # erased meanwhile (retention, staff): nothing left to read
     if source.contribution_id != payload.get("contribution_id"):
         raise PermanentJobError("the attachment belongs to another contribution")
-    if "scan_read" in source.details:
+    if ScanReading.of(source.details) is not None:
         return
     records: list[FormRecord] = []
     reason: str | None = None
@@ -76,12 +77,10 @@ def read_scan_job(session: Session, payload: Mapping[str, Any], ctx: JobContext)
     else:
         reason = reason or NO_TEXT
         log.info("contribution %s: scan not read: %s", contribution.id, reason)
-    attachment.details = {
-        **attachment.details,
-        "scan_read": {"forms": len(records), "reason": reason},
+    attachment.details = ScanReading(len(records), reason).stored_in(attachment.details)
+    if any(r.names_someone for r in records):
         # The photo shows the name the form's own page images have covered.
-        **({"personal": True} if any(r.names_someone for r in records) else {}),
-    }
+        attachment.details = {**attachment.details, "personal": True}
     _settle(contribution, reason)
     session.flush()
 

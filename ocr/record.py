@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from intake.evidence import FieldCrop, FieldReading
 from ocr.reader import FieldResult, FormRead
 from ocr.reader.result import NO_QR
 
@@ -58,17 +59,16 @@ class FormRecord:
 
 
 def _field_answer(result: FieldResult, crop: str | None) -> dict[str, Any]:
-    answer = {
-        "kind": result.kind,
-        "text": result.text,
-        "confidence": round(result.confidence, 4),
-        "checked": result.checked,
-        "unsure": result.unsure,
-        "crop": crop,
-    }
-    if result.personal:
-        answer["personal"] = True
-    return answer
+    return FieldReading(
+        kind=result.kind,
+        text=result.text,
+        confidence=result.confidence,
+        checked=result.checked,
+        unsure=result.unsure,
+        crop=crop,
+        personal=result.personal,
+        box=result.box,
+    ).to_json()
 
 
 def form_record(form: FormRead, put: Put, *, archive: Evidence | None = None) -> FormRecord:
@@ -90,11 +90,15 @@ def form_record(form: FormRead, put: Put, *, archive: Evidence | None = None) ->
         for name, result in page.fields.items():
             sha, size = put(result.crop_png)
             crops.setdefault(name, sha)
-            details = {"field": name, "page": number, "text": result.text}
-            if result.checked is not None:
-                details["checked"] = result.checked
-            if result.personal:
-                details["personal"] = True
+            details = FieldCrop(
+                field=name,
+                page=number,
+                text=result.text,
+                checked=result.checked,
+                personal=result.personal,
+                box=result.box,
+                confidence=result.confidence,
+            ).to_json()
             evidence.append(Evidence(CROP_KIND, "image/png", sha, size, None, details))
     if archive is not None:
         evidence.append(archive)

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from intake import erased
+from intake.evidence import TimedWord, TranscriptionFailure
+from intake.evidence import Transcript as StoredTranscript
 from intake.jobs import PermanentJobError
 from intake.models import Attachment, Contribution, TextOrigin
 from intake.plugins import JobContext
@@ -50,14 +52,14 @@ def transcribe_job(session: Session, payload: Mapping[str, Any], ctx: JobContext
             return  # erased meanwhile (retention, staff): nothing left to transcribe
         if attachment.contribution_id != contribution.id:
             raise PermanentJobError("the attachment belongs to another contribution")
-        if "transcript" in attachment.details:
+        if StoredTranscript.of(attachment.details) is not None:
             return
         ids, sha256 = (contribution.id, attachment.id), attachment.sha256
         language = str(payload.get("language") or contribution.language)
     result = _transcribe(sha256, language, ctx)
     # Locked until the commit: an erasure now waits for this job, or has already happened.
     contribution, attachment = erased.still_there(session, ids[0]), session.get(Attachment, ids[1])
-    if contribution is None or attachment is None or "transcript" in attachment.details:
+    if contribution is None or attachment is None or StoredTranscript.of(attachment.details):
         return  # erased, or transcribed by another worker, while this one listened
     if isinstance(result, Failure):
         _wait_for_person(contribution, attachment, result)
@@ -90,16 +92,14 @@ def _transcribe(sha256: str | None, language: str, ctx: JobContext) -> Transcrip
 
 def _store(contribution: Contribution, attachment: Attachment, result: Transcript) -> None:
     attachment.duration_seconds = result.duration_seconds
-    attachment.details = {
-        **attachment.details,
-        "transcript": {
-            "model": result.model_name,
-            "language": result.language,
-            "duration_seconds": round(result.duration_seconds, 3),
-            "words": [[w.text, w.start, w.end, round(w.confidence, 4)] for w in result.words],
-            "reason": result.reason,
-        },
-    }
+    stored = StoredTranscript(
+        words=tuple(TimedWord(w.text, w.start, w.end, w.confidence) for w in result.words),
+        model=result.model_name,
+        language=result.language,
+        duration_seconds=result.duration_seconds,
+        reason=result.reason,
+    )
+    attachment.details = stored.stored_in(attachment.details)
     if not contribution.text.strip():
         contribution.text = result.text
         contribution.text_origin = TextOrigin.TRANSCRIBED
@@ -112,11 +112,8 @@ def _wait_for_person(contribution: Contribution, attachment: Attachment, failure
     log.info("contribution %s waits for a person: %s", contribution.id, failure.reason)
     if failure.duration_seconds is not None:
         attachment.duration_seconds = attachment.duration_seconds or failure.duration_seconds
-    attachment.details = {
-        **attachment.details,
-        "transcription_failed": failure.reason,
-        "detail": failure.detail,
-    }
+    trace = TranscriptionFailure(failure.reason, failure.detail)
+    attachment.details = trace.stored_in(attachment.details)
     _settle(contribution, failure.reason)
 
 

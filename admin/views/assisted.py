@@ -112,7 +112,7 @@ def assisted_post() -> Response | tuple[str, int]:
             receipt.held_contact_id,
             settings,
             asker=staff_asker(),
-            senders=runtime().registry.senders,
+            deliverers=runtime().registry.deliverers,
         )
     session.commit()
     return redirect(url_for("admin.detail", contribution_id=receipt.id, done="assisted"))

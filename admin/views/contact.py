@@ -77,7 +77,7 @@ def send_code(contribution_id: int) -> Response:
         held_id,
         runtime().settings,
         asker=staff_asker(),
-        senders=runtime().registry.senders,
+        deliverers=runtime().registry.deliverers,
     )
     record(session, "contact.code", "contribution", contribution_id, outcome=outcome.value)
     session.commit()

@@ -24,8 +24,15 @@ from admin.views import related
 from admin.views.contact import SAID
 from admin.views.media import personal_media_url
 from intake.contacts.held import progress
-from intake.contacts.send import CHANNELS
 from intake.current import db_session, runtime
+from intake.evidence import (
+    FIELDS,
+    FieldCrop,
+    MissingMedia,
+    Transcript,
+    first_transcript,
+    form_fields,
+)
 from intake.i18n import N_
 from intake.i18n import gettext as _
 from intake.models import (
@@ -38,7 +45,6 @@ from intake.models import (
 )
 from intake.personal import is_personal_evidence, only_personal, without_personal
 
-UNSURE_BELOW = 0.6
 DONE = {
     "text": N_("De tekst is bewaard. De vorige versie staat in de geschiedenis."),
     "status": N_("De status is bewaard."),
@@ -64,23 +70,10 @@ def _contribution(contribution_id: int) -> Contribution:
     return contribution
 
 
-def words_of(contribution: Contribution) -> list[tuple[str, bool]]:
-    """Return the recognised words with a flag for those the machine was unsure of."""
-    sources = [contribution.answers, *(a.details for a in contribution.attachments)]
-    for source in sources:
-        words = source.get("words") if isinstance(source, dict) else None
-        if words:
-            return [_word(w) for w in words if isinstance(w, dict | list | tuple)]
-    return []
-
-
-def _word(word: Any) -> tuple[str, bool]:
-    if isinstance(word, dict):
-        text = word.get("text") or word.get("word") or ""
-        confidence = word.get("confidence", word.get("conf", 1.0))
-    else:
-        text, confidence = word[0], word[-1]
-    return str(text), float(confidence) < UNSURE_BELOW
+def transcript_of(contribution: Contribution) -> Transcript | None:
+    """Return what the recogniser heard in the contribution's recording, if anything."""
+    # Older contributions may carry the words in their answers instead of on the recording.
+    return first_transcript([*(a.details for a in contribution.attachments), contribution.answers])
 
 
 def page(contribution: Contribution, status: int = 200, **extra: Any) -> tuple[str, int]:
@@ -106,10 +99,13 @@ def page(contribution: Contribution, status: int = 200, **extra: Any) -> tuple[s
     said = request.args.get("said")
     held = progress(session, contribution.id)
     shown = bool(extra.get("personal"))
+    shown_answers = without_personal(contribution.answers)
     return render_template(
         "admin/detail.html",
         c=contribution,
-        answers=without_personal(contribution.answers),
+        # Form fields and recognised words are shown from their types, the rest as they are.
+        answers={k: v for k, v in shown_answers.items() if k not in (FIELDS, "words")},
+        fields=form_fields(shown_answers),
         evidence=[a for a in contribution.attachments if not is_personal_evidence(a.details)],
         personal_answers=only_personal(contribution.answers) if shown else {},
         personal_evidence=[
@@ -118,7 +114,9 @@ def page(contribution: Contribution, status: int = 200, **extra: Any) -> tuple[s
             if shown and a.sha256 and is_personal_evidence(a.details)
         ],
         state=state,
-        words=words_of(contribution),
+        transcript=transcript_of(contribution),
+        missing={a.id: MissingMedia.of(a.details) for a in contribution.attachments},
+        crops={a.id: FieldCrop.of(a.details) for a in contribution.attachments},
         history=review.history(session, contribution.id),
         tags=review.tags_of(session, contribution.id),
         notes=review.notes(session, contribution.id),
@@ -131,7 +129,7 @@ def page(contribution: Contribution, status: int = 200, **extra: Any) -> tuple[s
         statuses=list(ContributionStatus),
         done=_(DONE[done]) if done in DONE else None,
         held=held,
-        can_text=bool(held and CHANNELS[held.kind] in runtime().registry.senders),
+        can_text=bool(held and held.kind in runtime().registry.deliverers),
         **related.context(session, contribution),
         **{
             "personal": False,

@@ -18,7 +18,10 @@ from intake.i18n import gettext as _
 from intake.models import Consultation, Contribution, Contributor, Role
 from intake.reporting import export as exporting
 
-KINDS = ("phone", "caller", "telegram", "email")
+
+def _kinds() -> dict[str, str]:
+    """Return the kinds of address the loaded channels take, with translated labels."""
+    return {kind: _(label) for kind, label in runtime().registry.address_kinds.items()}
 
 
 def _contributions(contributor_id: int) -> list[Contribution]:
@@ -36,7 +39,7 @@ def _contributions(contributor_id: int) -> list[Contribution]:
 @requires(Role.ADMIN)
 def privacy_page() -> str:
     """Show the form to find a resident by phone number, Telegram id or e-mail."""
-    return render_template("admin/privacy.html", kinds=KINDS, found=None, searched=False)
+    return render_template("admin/privacy.html", kinds=_kinds(), found=None, searched=False)
 
 
 @blueprint.post("/privacy")
@@ -46,7 +49,7 @@ def privacy_find() -> str:
     session = db_session()
     kind = request.form.get("kind", "phone")
     address = request.form.get("address", "").strip()
-    if kind not in KINDS or not address:
+    if kind not in _kinds() or not address:
         abort(400)
     secret = runtime().settings.secret_key
     found = privacy.find_contributor(session, secret, kind, address)
@@ -54,7 +57,7 @@ def privacy_find() -> str:
     session.commit()
     return render_template(
         "admin/privacy.html",
-        kinds=KINDS,
+        kinds=_kinds(),
         found=found,
         searched=True,
         contributions=_contributions(found.id) if found else [],
@@ -71,7 +74,7 @@ def privacy_forget_typed() -> tuple[str, int]:
     session = db_session()
     kind = request.form.get("kind", "")
     address = request.form.get("address", "").strip()
-    if kind not in KINDS or not address:
+    if kind not in _kinds() or not address:
         abort(400)
     forgotten = privacy.forget_typed(
         session, *privacy.typed_key(runtime().settings.secret_key, kind, address)
@@ -79,7 +82,7 @@ def privacy_forget_typed() -> tuple[str, int]:
     record(session, "privacy.forget_typed", "contributor", None, kind=kind, forms=forgotten)
     session.commit()
     return render_template(
-        "admin/privacy.html", kinds=KINDS, found=None, searched=False, forgotten=forgotten
+        "admin/privacy.html", kinds=_kinds(), found=None, searched=False, forgotten=forgotten
     ), 200
 
 
@@ -118,7 +121,7 @@ def privacy_erase(contributor_id: int) -> tuple[str, int]:
         error = _("Vink aan dat u alles van deze inwoner wilt wissen.")
         return render_template(
             "admin/privacy.html",
-            kinds=KINDS,
+            kinds=_kinds(),
             found=session.get(Contributor, contributor_id),
             searched=True,
             contributions=_contributions(contributor_id),
@@ -141,5 +144,5 @@ def privacy_erase(contributor_id: int) -> tuple[str, int]:
     session.commit()
     privacy.remove_media(runtime().media, erasure.media_keys)
     return render_template(
-        "admin/privacy.html", kinds=KINDS, found=None, searched=False, erased=erasure
+        "admin/privacy.html", kinds=_kinds(), found=None, searched=False, erased=erasure
     ), 200

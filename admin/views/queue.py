@@ -11,7 +11,7 @@ from admin.blueprint import blueprint
 from admin.queue import QueueFilter, counts, page
 from intake.current import db_session
 from intake.i18n import LANGUAGES
-from intake.labels import CHANNELS
+from intake.labels import channel_choices
 from intake.models import Consultation, ContributionStatus, ContributionTag, Tag
 
 
@@ -45,7 +45,7 @@ def queue() -> str:
         consultations=consultations,
         titles={cid: c.text_in(g.language).title for cid, c in consultations.items()},
         tag_names=session.scalars(select(Tag.name).order_by(Tag.name)).all(),
-        channels=CHANNELS,
+        channels=channel_choices(),
         languages=LANGUAGES,
         statuses=list(ContributionStatus),
     )

@@ -13,7 +13,7 @@ from admin.audit import record
 from admin.blueprint import blueprint
 from intake.current import db_session, runtime
 from intake.i18n import gettext as _
-from intake.labels import CHANNELS, channel_label, language_label
+from intake.labels import channel_choices, channel_label, language_label
 from intake.models import Consultation
 from intake.reporting import reach as reaching
 from intake.reporting import spreadsheet
@@ -86,8 +86,9 @@ def reach_report() -> str:
         abort(404)
     found = reaching.overview(session, chosen)
     seen = {value for r in found.per_consultation for value, _n in r.counts["channel"]}
-    # Known channels in their usual order, then any other a plugin may have added.
-    channels = [c for c in CHANNELS if c in seen] + sorted(seen - set(CHANNELS))
+    # Loaded channels by name, then any that came through a channel no longer loaded.
+    known = channel_choices()
+    channels = [c for c in known if c in seen] + sorted(seen - set(known))
     titles: dict[int | None, str] = {c.id: c.text_in(g.language).title for c in consultations}
     titles[None] = _("Zonder bevraging")
     return render_template(

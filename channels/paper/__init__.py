@@ -3,11 +3,14 @@
 from channels.paper.adapter import CHANNEL
 from channels.paper.cli import scans
 from channels.paper.jobs import FORGET_JOB, IMPORT_JOB, forget_file_job, import_file_job
-from intake.plugins import Plugin
+from intake.i18n import N_
+from intake.plugins import Channel, Plugin
 
 plugin = Plugin(
     name=CHANNEL,
     job_handlers={IMPORT_JOB: import_file_job, FORGET_JOB: forget_file_job},
     commands=[scans],
     heavy_jobs={IMPORT_JOB},
+    # A form's reasons are the scan reader's (ocr); a reply goes where a typed number leads.
+    channels=[Channel(CHANNEL, N_("Papier"))],
 )

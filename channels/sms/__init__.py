@@ -3,10 +3,25 @@
 from channels.sms.adapter import DELETE_MEDIA_JOB, MEDIA_JOB, SMS, WHATSAPP
 from channels.sms.jobs import delete_media_job, fetch_media_job, send_sms, send_whatsapp
 from channels.sms.views import blueprint
-from intake.plugins import Plugin
+from intake.i18n import N_
+from intake.plugins import Channel, Plugin
 
 plugin = Plugin(
     name="sms",
+    channels=[
+        Channel(
+            SMS,
+            N_("Sms"),
+            addresses={"phone": N_("Telefoonnummer")},
+            answers_here=True,
+            delivers=("phone",),
+        ),
+        Channel(WHATSAPP, N_("WhatsApp"), answers_here=True),
+    ],
+    reasons={
+        "media_refused": N_("Het bestand werd geweigerd (bron of grootte)"),
+        "media_unavailable": N_("Het bestand is niet meer beschikbaar"),
+    },
     blueprints=[blueprint],
     job_handlers={MEDIA_JOB: fetch_media_job, DELETE_MEDIA_JOB: delete_media_job},
     senders={SMS: send_sms, WHATSAPP: send_whatsapp},

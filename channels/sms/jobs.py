@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from channels.sms.adapter import DELETE_MEDIA_JOB
 from channels.twilio.client import MediaAtTwilio, delete_message_media, remote, send_message
+from intake.evidence import MissingMedia
 from intake.jobs import enqueue
 from intake.jobs.download import Gone, Missing, download
 from intake.models import Attachment, Contribution
@@ -56,7 +57,7 @@ def _note(
             contribution_id=contribution.id,
             kind=attachment_kind(media_type),
             media_type=media_type or "application/octet-stream",
-            details={"index": index, "missing": reason, "detail": detail},
+            details=MissingMedia(reason, detail).stored_in({"index": index}),
         )
     )
     contribution.needs_person = True

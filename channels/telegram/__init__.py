@@ -1,10 +1,11 @@
 """The Telegram bot: webhook or long polling, voice notes and photos, replies as jobs."""
 
-from channels.telegram.adapter import CHANNEL, FETCH_MEDIA_JOB, PROMPT_JOB
+from channels.telegram.adapter import CHANNEL, FETCH_MEDIA_JOB, MEDIA_NOT_DOWNLOADED, PROMPT_JOB
 from channels.telegram.cli import telegram
 from channels.telegram.jobs import fetch_media_job, prompt_job, send
 from channels.telegram.views import blueprint
-from intake.plugins import Plugin
+from intake.i18n import N_
+from intake.plugins import Channel, Plugin
 
 plugin = Plugin(
     name=CHANNEL,
@@ -12,5 +13,15 @@ plugin = Plugin(
     job_handlers={FETCH_MEDIA_JOB: fetch_media_job, PROMPT_JOB: prompt_job},
     commands=[telegram],
     senders={CHANNEL: send},
+    channels=[
+        Channel(
+            CHANNEL,
+            N_("Telegram"),
+            addresses={CHANNEL: N_("Telegram-nummer")},
+            answers_here=True,
+            delivers=(CHANNEL,),
+        )
+    ],
+    reasons={MEDIA_NOT_DOWNLOADED: N_("Het bestand kon niet worden opgehaald")},
     heavy_jobs={FETCH_MEDIA_JOB},
 )

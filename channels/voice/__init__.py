@@ -1,12 +1,24 @@
 """Phone calls through Twilio Voice: a spoken menu, voicemail, and the recording's download."""
 
-from channels.voice.adapter import DELETE_JOB, RECORDING_JOB
+from channels.voice.adapter import CALLER, DELETE_JOB, RECORDING_JOB, VOICE
 from channels.voice.jobs import delete_recording_job, fetch_recording_job
 from channels.voice.views import blueprint
-from intake.plugins import Plugin
+from intake.i18n import N_
+from intake.plugins import Channel, Plugin
 
 plugin = Plugin(
-    name="voice",
+    name=VOICE,
+    # Callers are not answered by phone: a reply goes where a number they typed leads.
+    channels=[
+        Channel(
+            VOICE, N_("Telefoon"), addresses={CALLER: N_("Telefoonnummer dat belde (oproepen)")}
+        )
+    ],
+    reasons={
+        "media_refused": N_("Het bestand werd geweigerd (bron of grootte)"),
+        "media_unavailable": N_("Het bestand is niet meer beschikbaar"),
+        "audio_too_long": N_("De opname is te lang om uit te schrijven"),
+    },
     blueprints=[blueprint],
     job_handlers={RECORDING_JOB: fetch_recording_job, DELETE_JOB: delete_recording_job},
     heavy_jobs={RECORDING_JOB},

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from channels.twilio.client import delete_recording, remote
 from channels.voice.adapter import DELETE_JOB, TRANSCRIBE_JOB
+from intake.evidence import MissingMedia
 from intake.jobs import enqueue
 from intake.jobs.download import Gone, Missing, download
 from intake.models import Attachment, Contribution
@@ -115,7 +116,7 @@ def _missing(
             contribution_id=contribution.id,
             kind=AUDIO,
             media_type="audio/x-wav",
-            details={"recording_sid": sid, "missing": reason, "detail": detail},
+            details=MissingMedia(reason, detail).stored_in({"recording_sid": sid}),
         )
     )
     contribution.needs_person, contribution.needs_person_reason = True, reason

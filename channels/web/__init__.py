@@ -4,9 +4,11 @@ from typing import Any
 
 from flask import Flask, g, url_for
 
+from channels.web.adapter import CHANNEL
 from channels.web.views import blueprint, render_csrf_failure
 from intake.csrf import CSRFError
-from intake.plugins import Plugin
+from intake.i18n import N_
+from intake.plugins import Channel, Plugin
 
 
 def _privacy_link() -> dict[str, Any]:
@@ -19,4 +21,16 @@ def _init_app(app: Flask) -> None:
     app.context_processor(_privacy_link)
 
 
-plugin = Plugin(name="web", blueprints=[blueprint], init_app=_init_app)
+plugin = Plugin(
+    name="web",
+    blueprints=[blueprint],
+    init_app=_init_app,
+    # A reply goes where the contact the resident typed (and confirmed) leads.
+    channels=[
+        Channel(
+            CHANNEL,
+            N_("Website"),
+            addresses={"phone": N_("Telefoonnummer"), "email": N_("E-mailadres")},
+        )
+    ],
+)

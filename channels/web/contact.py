@@ -6,6 +6,7 @@ so references and codes cannot be tried one after another. The routes are in `vi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import render_template, request, url_for
@@ -15,7 +16,7 @@ from werkzeug.exceptions import TooManyRequests
 from intake import ratelimit
 from intake.contacts.confirm import Check, check_code, find_link, follow_link
 from intake.contacts.held import Progress, progress
-from intake.contacts.send import CHANNELS, Asker, Offer, offer
+from intake.contacts.send import Asker, Offer, offer
 from intake.current import runtime
 from intake.db.prepared import Prepared
 from intake.i18n import gettext as _
@@ -63,11 +64,11 @@ def link_prefix() -> str:
     return base + url_for("web.confirm_link", token="-").removesuffix("-")
 
 
-def _senders() -> frozenset[str]:
-    return frozenset(runtime().registry.senders)
+def _senders() -> dict[str, str]:
+    return runtime().registry.deliverers
 
 
-def shown_now(held: Progress | None, senders: frozenset[str]) -> str | None:
+def shown_now(held: Progress | None, senders: Mapping[str, str]) -> str | None:
     """Name what a page says about a contribution's typed contact, as it stands."""
     if held is None:
         return None
@@ -76,7 +77,7 @@ def shown_now(held: Progress | None, senders: frozenset[str]) -> str | None:
     if held.address is None:
         return None
     phone = held.kind == "phone"
-    if CHANNELS[held.kind] not in senders:
+    if held.kind not in senders:
         return "no_sms" if phone else "no_email"
     if held.waiting:
         return "code" if phone else "link"
@@ -107,7 +108,7 @@ def after_receiving(
         return shown_now(held, _senders())  # a double click: the first one asked already
     settings = runtime().settings
     outcome = offer(
-        connection, held.id, settings, asker=asker, senders=_senders(), link_prefix=link
+        connection, held.id, settings, asker=asker, deliverers=_senders(), link_prefix=link
     )
     return _shown_after(outcome, held)
 
@@ -183,7 +184,7 @@ def send_again(reference: str) -> tuple[bool, str | None] | None:
         if held is None:
             return False, None
         outcome = offer(
-            connection, held.id, settings, asker=ask, senders=_senders(), link_prefix=link
+            connection, held.id, settings, asker=ask, deliverers=_senders(), link_prefix=link
         )
         sent = outcome in (Offer.SENT, Offer.WITHHELD)
         return True, "sent" if sent else "limited" if outcome is Offer.LIMITED else None

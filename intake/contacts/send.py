@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -33,8 +33,6 @@ CODE_DIGITS = 6
 CODE_LIFETIME = timedelta(minutes=30)
 LINK_LIFETIME = timedelta(hours=48)
 DAY_SECONDS = 86_400
-# The channel that carries each kind of address's confirmation.
-CHANNELS = {"phone": "sms", "email": "email"}
 # What staff see in place of the code or link in the list of messages.
 HIDDEN_CODE = "······"
 HIDDEN_LINK = "…"
@@ -103,12 +101,13 @@ def offer(
     settings: Settings,
     *,
     asker: Asker,
-    senders: Collection[str],
+    deliverers: Mapping[str, str],
     link_prefix: str | None = None,
 ) -> Offer:
     """Queue a new code or link for a typed address, if the limits allow; earlier ones end.
 
-    `senders` are the channels that can send; `link_prefix` is the address of the
+    `deliverers` name the channel that delivers to each kind of address (the registry's);
+    `link_prefix` is the address of the
     confirmation page, to which the worker adds the link's token (none: no e-mail link).
     Writes in the caller's transaction.
     """
@@ -126,8 +125,8 @@ def offer(
         return Offer.GONE
     if row.confirmed_at is not None:
         return Offer.CONFIRMED
-    channel = CHANNELS[row.kind]
-    if channel not in senders or (row.kind == "email" and link_prefix is None):
+    channel = deliverers.get(row.kind)
+    if channel is None or (row.kind == "email" and link_prefix is None):
         return Offer.NO_SENDER
     if not _within_limits(session, settings, asker, row.address_hash):
         return Offer.LIMITED

@@ -78,20 +78,29 @@ def read_boxes(
                 reading.unsure,
                 crops[spec.name],
                 spec.personal,
+                grid.box(spec.area),
             )
         elif spec.kind == "letters":
             rows.append(_letter_row(spec, grid, ink, reach))
         else:
             text_ink[spec.name] = density(ink, _shrink(grid.box(spec.area), reach * 2))
             fields[spec.name] = r.FieldResult(
-                "text", "", 1.0, None, False, crops[spec.name], spec.personal
+                "text", "", 1.0, None, False, crops[spec.name], spec.personal, grid.box(spec.area)
             )
     readings = read_rows(page, ink, rows, languages=languages, dpi=grid.dpi, timeout=timeout)
-    personal = {spec.name for spec in layout.fields_on(number) if spec.personal}
+    specs = {spec.name: spec for spec in layout.fields_on(number)}
     for name, letters in readings.items():
         unsure = letters.confidence < LOW_CONFIDENCE  # also ink that gave no letters
+        spec = specs[name]
         fields[name] = r.FieldResult(
-            "letters", letters.text, letters.confidence, None, unsure, crops[name], name in personal
+            "letters",
+            letters.text,
+            letters.confidence,
+            None,
+            unsure,
+            crops[name],
+            spec.personal,
+            grid.box(spec.area),
         )
     return fields, text_ink
 
@@ -144,6 +153,7 @@ def fill_text(
             confidence < LOW_CONFIDENCE,
             fields[spec.name].crop_png,
             spec.personal,
+            fields[spec.name].box,
         )
     return out
 

@@ -38,6 +38,8 @@ class FieldResult:
     crop_png: bytes
     # The printed form flags this field as personal data (a name).
     personal: bool = False
+    # Where the field sits on its page image, in pixels (x0, y0, x1, y1).
+    box: tuple[int, int, int, int] | None = None
 
 
 @dataclass
@@ -95,6 +97,7 @@ class FormRead:
                     unsure=before.unsure or result.unsure,
                     crop_png=before.crop_png,
                     personal=before.personal or result.personal,
+                    box=before.box,
                 )
         return merged
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from intake.evidence import TimedWord, Transcript
 from intake.inbound import Inbound, InboundMedia
 from intake.receive import receive
 from intake.runtime import Runtime
@@ -48,13 +49,15 @@ def _seed(data_dir: Path) -> dict[str, int]:
     scan, scan_size = runtime.media.put_bytes(_png())
     ids, consultation_id = {}, demo_id(runtime)
     with runtime.db.session() as session:
+        # The recording carries what the recogniser heard, so the page marks an unsure word.
+        heard = Transcript(
+            words=(TimedWord("meer", 0.1, 0.4, 0.9), TimedWord("bomen", 0.4, 0.9, 0.4))
+        )
+        recording = InboundMedia(
+            "audio", "audio/wav", audio, audio_size, 2.0, details=heard.stored_in({})
+        )
         for name, channel, media, origin in (
-            (
-                "voice",
-                "voice",
-                InboundMedia("audio", "audio/wav", audio, audio_size, 2.0),
-                "transcribed",
-            ),
+            ("voice", "voice", recording, "transcribed"),
             ("paper", "paper", InboundMedia("scan", "image/png", scan, scan_size, pages=1), "ocr"),
         ):
             ids[name] = receive(
@@ -67,12 +70,6 @@ def _seed(data_dir: Path) -> dict[str, int]:
                     channel_message_id=name,
                     text_origin=origin,
                     media=(media,),
-                    answers={
-                        "words": [
-                            {"text": "meer", "confidence": 0.9},
-                            {"text": "bomen", "confidence": 0.4},
-                        ]
-                    },
                 ),
             ).id
         for topic, texts in TOPICS.items():

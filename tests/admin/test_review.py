@@ -9,6 +9,7 @@ from collections.abc import Callable
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from intake.evidence import TimedWord, Transcript
 from intake.inbound import InboundMedia
 from intake.jobs.worker import Worker
 from intake.models import (
@@ -158,16 +159,17 @@ def test_unsure_words_are_marked_and_originals_are_shown(
         out.setframerate(8000)
         out.writeframes(b"\x00\x01" * 8000)
     audio_key, audio_size = runtime.media.put_bytes(buffer.getvalue())
+    heard = Transcript(words=(TimedWord("meer", 0.1, 0.4, 0.95), TimedWord("bomen", 0.4, 0.9, 0.3)))
+    recording = InboundMedia(
+        "audio", "audio/wav", audio_key, audio_size, 1.0, details=heard.stored_in({})
+    )
     contribution = contribute(
-        "meer bomen",
-        channel="voice",
-        text_origin="transcribed",
-        media=(InboundMedia("audio", "audio/wav", audio_key, audio_size, duration_seconds=1.0),),
-        answers={"words": [{"text": "meer", "confidence": 0.95}, {"text": "bomen", "conf": 0.3}]},
+        "meer bomen", channel="voice", text_origin="transcribed", media=(recording,)
     )
     client = signed_in("viewer")
     html = client.get(f"/admin/c/{contribution}").get_data(as_text=True)
     assert '<mark class="unsure">bomen' in html and "<audio controls" in html
+    assert '<mark class="unsure">meer' not in html
     with runtime.db.session() as session:
         attachment_id = session.get(Contribution, contribution).attachments[0].id  # type: ignore[union-attr]
     whole = client.get(f"/admin/media/{attachment_id}")

@@ -8,11 +8,13 @@ from pathlib import Path
 import formlab as lab
 import paperscan as paper
 import pikepdf
+from flask import Flask
 from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intake.consultations import find
+from intake.evidence import FieldCrop, form_fields
 from intake.inbound import Inbound, InboundMedia
 from intake.jobs import enqueue
 from intake.jobs.worker import Worker
@@ -22,6 +24,7 @@ from intake.runtime import Runtime
 from ocr.forms import FormLayout
 from ocr.jobs import AWAITING_SCAN_READING, READ_SCAN_JOB
 from ocr.printed import print_form
+from tests.admin.conftest import add_user, sign_in
 
 FILLING = lab.Filling(
     answer="Een hondenweide en een picknickplaats.\nMeer vuilbakken langs het pad.",
@@ -57,7 +60,7 @@ def _sent(session: Session, runtime: Runtime, data: bytes, media_type: str) -> t
     return receipt.id, attachment.id
 
 
-def test_a_photographed_form_fills_its_contribution(runtime: Runtime) -> None:
+def test_a_photographed_form_fills_its_contribution(runtime: Runtime, app: Flask) -> None:
     with runtime.db.session() as session:
         printed, pdf = print_form(session, find(session, "demo"), "nl")
         layout = FormLayout.from_json(printed.layout)
@@ -83,6 +86,18 @@ def test_a_photographed_form_fills_its_contribution(runtime: Runtime) -> None:
         crops = [a for a in c.attachments if a.kind == "crop"]
         assert {a.details["field"] for a in crops} == set(c.answers["fields"])
         assert session.get(Attachment, photo_id).details["scan_read"]["forms"] == 1
+        # Each field keeps where it sits on the page and how sure the reading is.
+        for crop in (FieldCrop.of(a.details) for a in crops):
+            assert crop is not None and crop.box is not None and crop.confidence is not None
+        fields = form_fields(c.answers)
+        assert fields["consent"].checked is True and fields["postcode"].box is not None
+    # Staff read the fields from the same type, beside their images.
+    add_user(runtime, "viewer@gemeente.be", "viewer")
+    client = app.test_client()
+    assert sign_in(client, "viewer@gemeente.be").status_code == 302
+    html = client.get(f"/admin/c/{contribution_id}").get_data(as_text=True)
+    assert "<dt>consent</dt><dd>aangekruist" in html
+    assert '<dt>postcode</dt><dd><span lang="nl">9000</span>' in html
 
 
 def test_an_unreadable_file_waits_for_a_person_with_the_original(

@@ -1,11 +1,11 @@
-"""A test-only `email` sender: records what it is asked to send, and sends nothing.
+"""A test-only `email` channel: its sender records what it is asked to send, and sends nothing.
 
 Load it with `INSPRAAK_PLUGINS=tests.support.email` to give an instance an e-mail channel.
 """
 
 from __future__ import annotations
 
-from intake.plugins import Plugin
+from intake.plugins import Channel, Plugin
 from intake.runtime import Runtime
 
 # (address, body) of every message asked for, in order; tests empty it first.
@@ -18,4 +18,11 @@ def send(runtime: Runtime, address: str, body: str) -> str:
     return f"<{len(outbox)}@mail.test>"
 
 
-plugin = Plugin(name="test-email", senders={"email": send})
+EMAIL = "email"
+
+plugin = Plugin(
+    name="test-email",
+    senders={EMAIL: send},
+    # Delivers to the e-mail addresses residents type on the web form.
+    channels=[Channel(EMAIL, "E-mail", delivers=(EMAIL,))],
+)
