@@ -41,6 +41,11 @@ class Provider:
         """Change the provider's behaviour (clock, tamper, nonce; see the script)."""
         requests.get(f"{self.issuer}/_test/set", params=switches, timeout=10).raise_for_status()
 
+    def move(self, login: str, groups: list[str]) -> None:
+        """Put an account in other groups at the provider."""
+        params = {"login": login, "groups": ",".join(groups)}
+        requests.get(f"{self.issuer}/_test/account", params=params, timeout=10).raise_for_status()
+
     def reset(self) -> None:
         """Make the provider behave again."""
         requests.get(f"{self.issuer}/_test/reset", timeout=10).raise_for_status()

@@ -8,7 +8,8 @@
 //   clock  seconds added to the provider's clock (negative: tokens that expired long ago)
 //   tamper change the groups inside issued ID tokens without signing them again
 //   nonce  put this nonce in ID tokens instead of the one Inspraak asked for
-// GET /_test/reset puts everything back.
+// GET /_test/account?login=L&groups=a,b moves an account to other groups (someone changed job).
+// GET /_test/reset puts the switches back.
 // The package lives where the Makefile installs it (INSPRAAK_NODE_MODULES), not beside this file.
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -74,6 +75,12 @@ provider.use(async (ctx, next) => {
     if (query.tamper !== undefined) test.tamper = query.tamper === '1';
     if (query.nonce !== undefined) test.nonce = query.nonce || null;
     ctx.body = { ...test };
+    return;
+  }
+  if (ctx.path === '/_test/account') {
+    const groups = ctx.query.groups ? ctx.query.groups.split(',') : [];
+    config.accounts[ctx.query.login].groups = groups;
+    ctx.body = { groups };
     return;
   }
   if (ctx.path === '/_test/reset') {
