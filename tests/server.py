@@ -23,13 +23,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(data_dir: Path, *, log: Path | None = None, **env: str) -> Iterator[str]:
+def running_server(
+    data_dir: Path, *, log: Path | None = None, port: int | None = None, **env: str
+) -> Iterator[str]:
     """Serve Inspraak from `data_dir` with gunicorn; yield its base URL; stop it after.
 
     With `log`, everything the server writes to standard error (gunicorn's error log and
-    the app's logging) goes to that file.
+    the app's logging) goes to that file. `port` is for callers that must name the
+    address before the server starts (an OpenID provider's redirect URI).
     """
-    port = free_port()
+    port = port or free_port()
     environment = {**os.environ, "INSPRAAK_DATA_DIR": str(data_dir), **env}
     command = [sys.executable, "-m", "intake", "serve", "--port", str(port), "--workers", "2"]
     errors = log.open("wb") if log is not None else subprocess.PIPE
