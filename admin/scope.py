@@ -75,7 +75,9 @@ class Access:
         """Return the visible consultations' ids, or None when all are."""
         return None if self.sees_all else frozenset(self.named)
 
-    def condition(self, column: InstrumentedAttribute[int] | InstrumentedAttribute[int | None]):
+    def condition(
+        self, column: InstrumentedAttribute[int] | InstrumentedAttribute[int | None]
+    ) -> ColumnElement[bool]:
         """Return a WHERE clause keeping rows of visible consultations in `column`."""
         if self.sees_all:
             return true()
@@ -167,7 +169,9 @@ def require(consultation_id: int | None, role: Role) -> None:
         abort(403)
 
 
-def consultations(query: Select[tuple[Consultation]], role: Role = Role.VIEWER):
+def consultations(
+    query: Select[tuple[Consultation]], role: Role = Role.VIEWER
+) -> Select[tuple[Consultation]]:
     """Narrow a query of consultations to the ones held with at least `role`."""
     access = current()
     if access.admin or (access.everywhere and RANK[access.everywhere] >= RANK[role]):
