@@ -136,8 +136,11 @@ def account_for(
     changes: dict[str, Any] = {}
     if user is None:
         user = session.scalar(select(StaffUser).where(StaffUser.email == email))
-        if user is not None and user.oidc_subject is not None:
-            # The address belongs to someone else at the provider: never merge the two.
+        if user is not None and (
+            user.oidc_subject is not None or claims.get("email_verified") is False
+        ):
+            # The address belongs to someone else at the provider, or the provider does not
+            # vouch for it: never hand an existing account over on its strength.
             raise SignInRefusedError("email_taken")
         if user is not None:
             changes["linked"] = True

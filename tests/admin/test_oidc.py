@@ -267,3 +267,19 @@ def test_passwords_can_be_switched_off(runtime: Runtime, provider: Provider) -> 
     posted = client.post("/admin/login", data={"email": "nood@gemeente.be", "password": PASSWORD})
     assert posted.status_code in (400, 404)
     assert client.get("/admin/").status_code == 302
+
+
+def test_a_local_account_with_the_same_address_is_linked_and_gets_the_mapped_role(
+    app: Flask, runtime: Runtime, provider: Provider
+) -> None:
+    local = add_user(runtime, "vic@gemeente.be", "moderator")
+    client = app.test_client()
+    assert _through_provider(provider, client, "vic").status_code == 302
+    user = _user(runtime, "vic@gemeente.be")
+    assert user is not None and user.id == local
+    assert user.oidc_subject == "vic" and user.role == Role.VIEWER
+    [changed] = _audit(runtime, "user.access.oidc")
+    assert changed.details["linked"] is True
+    assert changed.details["role"] == {"was": "moderator", "now": "viewer"}
+    # The password still opens it while passwords are on (the break-glass way in).
+    assert sign_in(app.test_client(), "vic@gemeente.be", PASSWORD).status_code == 302
