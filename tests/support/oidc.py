@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 import pytest
 import requests
 
-from tests.server import free_port
+from tests.server import free_port, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / ".cache" / "node" / "node_modules"
@@ -139,12 +139,4 @@ def running_provider(
             raise RuntimeError(f"the OpenID provider did not start: {process.stderr.read()}")
         yield Provider(line.split()[1], accounts)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        for stream in (process.stdout, process.stderr):
-            if stream:
-                stream.close()
+        stop(process, 10)
