@@ -47,7 +47,7 @@ def setup(app: Flask, settings: Settings) -> None:
         client_id=settings.oidc_client_id,
         client_secret=settings.oidc_client_secret,
         server_metadata_url=f"{settings.oidc_issuer}/.well-known/openid-configuration",
-        client_kwargs={"scope": SCOPES, "code_challenge_method": "S256", "timeout": 15},
+        client_kwargs={"scope": SCOPES, "code_challenge_method": "S256", "default_timeout": 15},
     )
     app.extensions["inspraak.oidc"] = oauth.create_client(NAME)
 

@@ -283,3 +283,19 @@ def test_a_local_account_with_the_same_address_is_linked_and_gets_the_mapped_rol
     assert changed.details["role"] == {"was": "moderator", "now": "viewer"}
     # The password still opens it while passwords are on (the break-glass way in).
     assert sign_in(app.test_client(), "vic@gemeente.be", PASSWORD).status_code == 302
+
+
+def test_an_unreachable_provider_gets_a_clear_message(runtime: Runtime) -> None:
+    from intake.app import create_app
+    from tests.server import free_port
+
+    nowhere = make_settings(
+        runtime.settings.data_dir,
+        INSPRAAK_OIDC_ISSUER=f"http://127.0.0.1:{free_port()}",
+        INSPRAAK_OIDC_CLIENT_ID="inspraak",
+        INSPRAAK_OIDC_CLIENT_SECRET="secret",
+    )
+    app = create_app(runtime_=Runtime(nowhere, runtime.db, runtime.media, runtime.registry))
+    answer = app.test_client().get("/admin/login/oidc")
+    assert answer.status_code == 502
+    assert "antwoordt niet" in answer.get_data(as_text=True)
