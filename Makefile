@@ -12,6 +12,8 @@ SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-nld tesseract-ocr-fra tesseract-o
 TEST_SYSTEM_PACKAGES := espeak-ng chromium sox w3m fonts-humor-sans libreoffice-calc-nogui
 CATALOG_SOURCES := intake channels transcription ocr admin
 AXE := .cache/node/node_modules/axe-core/axe.min.js
+# The OpenID provider the sign-in tests start (the certified Node oidc-provider).
+OIDC_PROVIDER := .cache/node/node_modules/oidc-provider/package.json
 
 .PHONY: run test setup system-packages test-system-packages catalogs compile-catalogs \
 	migrate lint clean
@@ -20,7 +22,7 @@ run: setup migrate
 	$(BIN)/inspraak demo
 	$(BIN)/inspraak run --host $(HOST) --port $(PORT)
 
-test: setup test-system-packages $(AXE) migrate
+test: setup test-system-packages $(AXE) $(OIDC_PROVIDER) migrate
 	$(BIN)/python -m intake.catalogs check
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -55,6 +57,9 @@ $(VENV)/.installed: pyproject.toml
 
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix .cache/node axe-core@4.11.0
+
+$(OIDC_PROVIDER):
+	npm install --silent --no-audit --no-fund --prefix .cache/node oidc-provider@9.13.3
 
 compile-catalogs: $(VENV)/.installed
 	$(BIN)/pybabel compile -d locales -D messages

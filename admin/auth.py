@@ -9,13 +9,13 @@ from typing import Any, TypeVar
 from flask import abort, g, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
-from admin import sessions
+from admin import scope, sessions
 from intake import i18n
 from intake.current import db_session, runtime
 from intake.models import Role, StaffUser, utcnow
 
-RANK = {Role.VIEWER: 0, Role.MODERATOR: 1, Role.ADMIN: 2}
-OPEN_ENDPOINTS = {"admin.login", "admin.login_post"}
+RANK = scope.RANK
+OPEN_ENDPOINTS = {"admin.login", "admin.login_post", "admin.oidc_login", "admin.oidc_callback"}
 View = TypeVar("View", bound=Callable[..., Any])
 
 
@@ -49,10 +49,16 @@ def staff() -> StaffUser:
     return g.staff  # type: ignore[no-any-return]
 
 
-def may(role: str) -> bool:
-    """Tell whether the signed-in staff member has at least `role`."""
-    user = g.get("staff")
-    return user is not None and RANK[Role(user.role)] >= RANK[Role(role)]
+def may(role: str, *, anywhere: bool = False) -> bool:
+    """Tell whether the signed-in staff member has at least `role`.
+
+    On a page about one consultation (or a record in it), the role held there counts;
+    elsewhere the highest role held anywhere (lists show only what may be seen).
+    """
+    if g.get("staff") is None:
+        return False
+    held = scope.current().best() if anywhere else scope.role_here()
+    return held is not None and RANK[held] >= RANK[Role(role)]
 
 
 def requires(role: Role) -> Callable[[View], View]:
@@ -100,4 +106,6 @@ def guard() -> Response | None:
     sessions.touch(db, current, now)
     g.staff = current.user
     g.staff_session_id = current.id
+    with db.session(write=False) as reading:
+        scope.enter(reading, scope.load(reading, current.user))
     return None

@@ -6,6 +6,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, g
+from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response
 
 from admin import sessions, signin
@@ -18,6 +19,13 @@ TIMEZONE = ZoneInfo("Europe/Brussels")
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 blueprint.before_request(guard)
+
+
+@blueprint.record_once
+def _provider(state: BlueprintSetupState) -> None:
+    from admin import oidc
+
+    oidc.setup(state.app, state.app.extensions["inspraak"].settings)
 
 
 @blueprint.after_request

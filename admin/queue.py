@@ -60,9 +60,13 @@ class QueueFilter:
     received_to: date | None = None
     tag: str | None = None
     search: str = ""
+    # The consultations the staff member may see (None: all); never part of a link.
+    within: frozenset[int] | None = None
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> QueueFilter:
+    def from_args(
+        cls, args: Mapping[str, str], within: frozenset[int] | None = None
+    ) -> QueueFilter:
         """Read the filter from a query string, ignoring values that make no sense."""
         status = args.get("status")
         person = args.get("needs_person")
@@ -76,6 +80,7 @@ class QueueFilter:
             received_to=_date(args.get("to")),
             tag=(args.get("tag") or "").strip().lower() or None,
             search=(args.get("q") or "").strip()[:200],
+            within=within,
         )
 
     def as_args(self) -> dict[str, str]:
@@ -83,7 +88,7 @@ class QueueFilter:
         names = {"received_from": "from", "received_to": "to", "search": "q"}
         out = {}
         for name, value in asdict(self).items():
-            if value is None or value == "":
+            if value is None or value == "" or name == "within":
                 continue
             if isinstance(value, bool):
                 value = "1" if value else "0"
@@ -111,6 +116,8 @@ class QueueFilter:
     def other_conditions(self, dialect: str) -> list[ColumnElement[bool]]:
         """Return the WHERE clauses of the filters that are not counted per value."""
         found: list[ColumnElement[bool]] = []
+        if self.within is not None:
+            found.append(Contribution.consultation_id.in_(sorted(self.within)))
         if self.received_from:
             found.append(Contribution.received_at >= _start_of(self.received_from))
         if self.received_to:

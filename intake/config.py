@@ -25,6 +25,10 @@ DEFAULT_QUOTAS = {"messages": "20/hour,60/day", "media": "5/hour,10/day", "calls
 WINDOWS = {"hour": 3600, "day": 86400}
 
 
+PASSWORD_SIGN_IN = ("on", "admins", "off")
+STAFF_ROLES = ("admin", "moderator", "viewer")
+
+
 class ConfigError(Exception):
     """A setting is missing or malformed; the message says which and how to fix it."""
 
@@ -40,6 +44,15 @@ class Quota:
         """Return (window, limit) pairs, the longest window first."""
         pairs = (("day", self.per_day), ("hour", self.per_hour))
         return tuple((window, limit) for window, limit in pairs if limit is not None)
+
+
+@dataclass(frozen=True)
+class RoleMapping:
+    """A provider group and the role it gives: everywhere, or in one consultation (by slug)."""
+
+    group: str
+    role: str
+    consultation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +86,17 @@ class Settings:
     confirmations_per_day: int = 200
     status_rate_limit: int = 30
     status_rate_window_seconds: int = 600
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_roles: tuple[RoleMapping, ...] = ()
+    oidc_groups_claim: str = "groups"
+    password_sign_in: str = "on"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        """Tell whether staff may sign in through an OpenID provider."""
+        return self.oidc_issuer is not None
 
     @property
     def spool_dir(self) -> Path:
@@ -249,6 +273,50 @@ def _regions(env: Mapping[str, str]) -> tuple[str, ...]:
     return regions
 
 
+def _oidc_roles(env: Mapping[str, str]) -> tuple[RoleMapping, ...]:
+    mappings = []
+    for raw in env.get("INSPRAAK_OIDC_ROLES", "").split(","):
+        entry = raw.strip()
+        if not entry:
+            continue
+        group, _, given = entry.rpartition("=")
+        role, _, slug = given.strip().partition(":")
+        role, slug = role.strip().lower(), slug.strip().lower()
+        if (
+            not group.strip()
+            or role not in STAFF_ROLES
+            or (slug and (role == "admin" or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug)))
+        ):
+            raise ConfigError(
+                "INSPRAAK_OIDC_ROLES maps provider groups to roles, e.g. "
+                "grp-participatie=admin,grp-redactie=moderator,grp-park=viewer:park "
+                f"(role admin, moderator or viewer; :slug for one consultation), got {entry!r}."
+            )
+        mappings.append(RoleMapping(group.strip(), role, slug or None))
+    return tuple(mappings)
+
+
+def _password_sign_in(env: Mapping[str, str], oidc: bool) -> str:
+    raw = env.get("INSPRAAK_PASSWORD_SIGN_IN", "").strip().lower() or "on"
+    if raw not in PASSWORD_SIGN_IN:
+        raise ConfigError(f"INSPRAAK_PASSWORD_SIGN_IN must be on, admins or off, got {raw!r}.")
+    if raw != "on" and not oidc:
+        raise ConfigError(
+            "INSPRAAK_PASSWORD_SIGN_IN is only for installations with an OpenID provider: "
+            "set INSPRAAK_OIDC_ISSUER, INSPRAAK_OIDC_CLIENT_ID and INSPRAAK_OIDC_CLIENT_SECRET."
+        )
+    return raw
+
+
+def _oidc(env: Mapping[str, str]) -> tuple[str | None, str | None, str | None]:
+    names = ("INSPRAAK_OIDC_ISSUER", "INSPRAAK_OIDC_CLIENT_ID", "INSPRAAK_OIDC_CLIENT_SECRET")
+    values = [env.get(name, "").strip() or None for name in names]
+    if any(values) and not all(values):
+        raise ConfigError(f"Set all of {', '.join(names)}, or none of them.")
+    issuer = _url(env, names[0], None)
+    return issuer, values[1], values[2]
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and check Inspraak's settings from `env` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -266,6 +334,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             "(postgresql+psycopg://user@host/db)."
         )
     sid, token = _pair(env, "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
+    issuer, client_id, client_secret = _oidc(env)
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -296,4 +365,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         confirmations_per_day=_int(env, "INSPRAAK_CONFIRMATIONS_PER_DAY", 200),
         status_rate_limit=_int(env, "INSPRAAK_STATUS_RATE_LIMIT", 30),
         status_rate_window_seconds=_int(env, "INSPRAAK_STATUS_RATE_WINDOW", 600),
+        oidc_issuer=issuer,
+        oidc_client_id=client_id,
+        oidc_client_secret=client_secret,
+        oidc_roles=_oidc_roles(env),
+        oidc_groups_claim=env.get("INSPRAAK_OIDC_GROUPS_CLAIM", "").strip() or "groups",
+        password_sign_in=_password_sign_in(env, issuer is not None),
     )

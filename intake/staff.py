@@ -1,4 +1,4 @@
-"""Staff accounts: create and change them, check their passwords (argon2)."""
+"""Staff accounts: create and change them, their grants, check their passwords (argon2)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from intake.models import AuditEvent, Role, StaffSession, StaffUser
+from intake.models import AuditEvent, Consultation, Role, StaffGrant, StaffSession, StaffUser
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 12
+# Stored instead of a hash for accounts that sign in only at the OpenID provider:
+# argon2 cannot read it, so no password ever opens them.
+NO_PASSWORD = "!external"
 _hasher = PasswordHasher()
 
 
@@ -35,6 +38,8 @@ def create_user(session: Session, email: str, role: str, password: str) -> Staff
     user = StaffUser(email=email, role=role, password_hash=_hasher.hash(password))
     session.add(user)
     session.flush()
+    if role != Role.ADMIN:
+        session.add(StaffGrant(staff_user_id=user.id, consultation_id=None, role=role))
     session.add(
         AuditEvent(
             action="user.create",
@@ -110,6 +115,70 @@ def change_access(session: Session, user: StaffUser, role: str, active: bool) ->
         raise StaffError("role must be admin, moderator or viewer")
     if role == user.role and active == user.active:
         return 0
+    if role != user.role:
+        # One role for all consultations; grants per consultation are set one by one.
+        wanted = set() if role == Role.ADMIN else {(None, role)}
+        set_grants(session, user, wanted)
     user.role, user.active = role, active
     session.flush()
     return end_sessions(session, user.id)
+
+
+Grant = tuple[int | None, str]
+
+
+def grants_of(session: Session, user_id: int) -> list[StaffGrant]:
+    """Return an account's grants, the one for all consultations first."""
+    return list(
+        session.scalars(
+            select(StaffGrant)
+            .where(StaffGrant.staff_user_id == user_id)
+            .order_by(StaffGrant.consultation_id.is_not(None), StaffGrant.consultation_id)
+        )
+    )
+
+
+def _best(grants: set[Grant]) -> str:
+    return Role.MODERATOR if any(role == Role.MODERATOR for _c, role in grants) else Role.VIEWER
+
+
+def set_grants(session: Session, user: StaffUser, wanted: set[Grant]) -> dict[str, list[Grant]]:
+    """Make an account's grants exactly `wanted`; return what was added and removed.
+
+    The account's role becomes the highest role granted (admins stay admins).
+    """
+    for consultation_id, role in wanted:
+        if role not in (Role.MODERATOR, Role.VIEWER):
+            raise StaffError("a grant is for a moderator or a viewer")
+        if consultation_id is not None and session.get(Consultation, consultation_id) is None:
+            raise StaffError("no such consultation")
+    existing = {(g.consultation_id, g.role): g for g in grants_of(session, user.id)}
+    removed = [key for key in existing if key not in wanted]
+    added = sorted((key for key in wanted if key not in existing), key=str)
+    for key in removed:
+        session.delete(existing[key])
+    session.flush()
+    for consultation_id, role in added:
+        session.add(StaffGrant(staff_user_id=user.id, consultation_id=consultation_id, role=role))
+    if user.role != Role.ADMIN:
+        user.role = _best(wanted)
+    session.flush()
+    return {"added": added, "removed": removed}
+
+
+def grant(session: Session, user: StaffUser, consultation_id: int | None, role: str) -> None:
+    """Give an account a role in one consultation (or all), replacing its role there."""
+    current = {(g.consultation_id, g.role) for g in grants_of(session, user.id)}
+    kept = {key for key in current if key[0] != consultation_id}
+    set_grants(session, user, kept | {(consultation_id, role)})
+
+
+def revoke(session: Session, user: StaffUser, grant_id: int) -> Grant | None:
+    """Take one grant from an account; return what it was (None when there was none)."""
+    found = session.get(StaffGrant, grant_id)
+    if found is None or found.staff_user_id != user.id:
+        return None
+    gone = (found.consultation_id, found.role)
+    rest = {(g.consultation_id, g.role) for g in grants_of(session, user.id) if g.id != grant_id}
+    set_grants(session, user, rest)
+    return gone

@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tests.cli import ROOT
 
@@ -22,14 +23,30 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def stop(process: subprocess.Popen[Any], grace: float) -> None:
+    """Ask a process to stop, kill it after `grace` seconds, and close its pipes."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    for stream in (process.stdin, process.stdout, process.stderr):
+        if stream:
+            stream.close()
+
+
 @contextmanager
-def running_server(data_dir: Path, *, log: Path | None = None, **env: str) -> Iterator[str]:
+def running_server(
+    data_dir: Path, *, log: Path | None = None, port: int | None = None, **env: str
+) -> Iterator[str]:
     """Serve Inspraak from `data_dir` with gunicorn; yield its base URL; stop it after.
 
     With `log`, everything the server writes to standard error (gunicorn's error log and
-    the app's logging) goes to that file.
+    the app's logging) goes to that file. `port` is for callers that must name the
+    address before the server starts (an OpenID provider's redirect URI).
     """
-    port = free_port()
+    port = port or free_port()
     environment = {**os.environ, "INSPRAAK_DATA_DIR": str(data_dir), **env}
     command = [sys.executable, "-m", "intake", "serve", "--port", str(port), "--workers", "2"]
     errors = log.open("wb") if log is not None else subprocess.PIPE
@@ -49,13 +66,6 @@ def running_server(data_dir: Path, *, log: Path | None = None, **env: str) -> It
                 time.sleep(0.2)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stderr:
-            process.stderr.close()
+        stop(process, 20)
         if log is not None:
             errors.close()  # type: ignore[union-attr]

@@ -9,6 +9,7 @@ from flask import redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from admin import scope
 from admin.audit import record
 from admin.auth import requires, staff
 from admin.blueprint import blueprint
@@ -27,9 +28,12 @@ CHANNEL = "assisted"
 
 def _page(data: dict[str, Any], errors: dict[str, str], code: int = 200) -> tuple[str, int]:
     consultations = db_session().scalars(
-        select(Consultation)
-        .where(Consultation.status != ConsultationStatus.DRAFT)
-        .order_by(Consultation.id.desc())
+        scope.consultations(
+            select(Consultation)
+            .where(Consultation.status != ConsultationStatus.DRAFT)
+            .order_by(Consultation.id.desc()),
+            Role.MODERATOR,
+        )
     )
     data.setdefault("nonce", secrets.token_urlsafe(18))
     return render_template(
@@ -61,7 +65,8 @@ def assisted_post() -> Response | tuple[str, int]:
     consultation = (
         session.get(Consultation, int(consultation_id)) if consultation_id.isdigit() else None
     )
-    if consultation is None:
+    if consultation is None or not scope.current().moderates(consultation.id):
+        consultation = None
         errors["consultation"] = _("Kies een bevraging.")
     if not data.get("text"):
         errors["text"] = _("Schrijf op wat de inwoner wil zeggen.")

@@ -8,6 +8,7 @@ from flask import abort, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
+from admin import scope
 from admin.audit import record
 from admin.auth import requires
 from admin.blueprint import blueprint
@@ -69,12 +70,14 @@ def consultations() -> str:
     session = db_session()
     numbers = dict(
         session.execute(
-            select(Contribution.consultation_id, func.count()).group_by(
-                Contribution.consultation_id
-            )
+            select(Contribution.consultation_id, func.count())
+            .where(scope.contributions())
+            .group_by(Contribution.consultation_id)
         ).all()
     )
-    found = session.scalars(select(Consultation).order_by(Consultation.id.desc())).all()
+    found = session.scalars(
+        scope.consultations(select(Consultation).order_by(Consultation.id.desc()))
+    ).all()
     return render_template("admin/consultations.html", consultations=found, numbers=numbers)
 
 

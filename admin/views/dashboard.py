@@ -8,6 +8,7 @@ from flask import g, redirect, render_template, request, url_for
 from sqlalchemy import ColumnElement, func, select
 from werkzeug.wrappers import Response
 
+from admin import scope
 from admin.audit import record
 from admin.auth import requires
 from admin.blueprint import blueprint
@@ -34,7 +35,7 @@ def dashboard() -> str:
     """Show charts and tables for a consultation (or all), and the state of the jobs."""
     session = db_session()
     chosen = request.args.get("consultation", "")
-    where: list[ColumnElement[bool]] = []
+    where: list[ColumnElement[bool]] = [scope.contributions()]
     if chosen.isdigit():
         where.append(Contribution.consultation_id == int(chosen))
     since = utcnow() - timedelta(days=DAYS)
@@ -55,16 +56,23 @@ def dashboard() -> str:
     last_seen = session.scalar(select(func.max(WorkerHeartbeat.seen_at)))
     worker_ok = last_seen is not None and utcnow() - last_seen <= STALE_AFTER
     job_counts = count_unfinished(session)  # what the page shows, from the partial indexes
+    # Jobs name contributions: a scoped colleague sees those of their consultations.
+    jobs_seen = scope.condition_on_jobs()
     failing = session.scalars(
         select(Job)
-        .where(Job.status == JobStatus.QUEUED, Job.last_error.is_not(None))
+        .where(Job.status == JobStatus.QUEUED, Job.last_error.is_not(None), jobs_seen)
         .order_by(Job.id.desc())
         .limit(JOB_ROWS)
     ).all()
     dead = session.scalars(
-        select(Job).where(Job.status == JobStatus.DEAD).order_by(Job.id.desc()).limit(JOB_ROWS)
+        select(Job)
+        .where(Job.status == JobStatus.DEAD, jobs_seen)
+        .order_by(Job.id.desc())
+        .limit(JOB_ROWS)
     ).all()
-    consultations = session.scalars(select(Consultation).order_by(Consultation.id)).all()
+    consultations = session.scalars(
+        scope.consultations(select(Consultation).order_by(Consultation.id))
+    ).all()
     return render_template(
         "admin/dashboard.html",
         charts=charts,

@@ -8,7 +8,7 @@ from flask import abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from admin import review
+from admin import review, scope
 from admin.audit import record
 from admin.auth import requires, staff
 from admin.blueprint import blueprint
@@ -121,7 +121,9 @@ def page(contribution: Contribution, status: int = 200, **extra: Any) -> tuple[s
         tags=review.tags_of(session, contribution.id),
         notes=review.notes(session, contribution.id),
         colleagues=colleagues,
-        consultations=session.scalars(select(Consultation).order_by(Consultation.id)).all(),
+        consultations=session.scalars(
+            scope.consultations(select(Consultation).order_by(Consultation.id), Role.MODERATOR)
+        ).all(),
         messages=messages,
         can_reply=can_reply(contribution),
         reply_via=reply_channel(contribution),
@@ -227,6 +229,8 @@ def move(contribution_id: int) -> Response | tuple[str, int]:
     contribution = _contribution(contribution_id)
     chosen = request.form.get("consultation_id", "")
     target = int(chosen) if chosen.isdigit() else None
+    if target is not None and not scope.current().moderates(target):
+        target = None
     if not review.move_to_consultation(db_session(), contribution, target):
         return page(contribution, 422, error=_("Kies een bevraging."))
     return _done(contribution, "consultation")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import g, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -15,22 +15,31 @@ from admin.blueprint import blueprint
 from intake.current import db_session, runtime
 from intake.hashing import keyed_hash
 from intake.i18n import gettext as _
-from intake.models import StaffUser, utcnow
+from intake.models import Role, StaffUser, utcnow
 from intake.staff import check_sign_in, refresh_hash
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
+    """Return where to go after signing in: a staff page of this site, else the queue."""
     parts = urlsplit(target or "")
     if parts.scheme or parts.netloc or not parts.path.startswith("/admin"):
         return url_for("admin.queue")
     return target or url_for("admin.queue")
 
 
+def login_options() -> dict[str, bool]:
+    """Tell the sign-in page which ways to sign in it offers."""
+    settings = runtime().settings
+    return {"oidc": settings.oidc_enabled, "passwords": settings.password_sign_in != "off"}
+
+
 @blueprint.get("/login")
 def login() -> str:
-    """Show the sign-in form."""
+    """Show the sign-in form, the provider's button, or both."""
     expired = request.args.get("expired") == "1"
-    return render_template("admin/login.html", expired=expired, email="", error=None)
+    return render_template(
+        "admin/login.html", expired=expired, email="", error=None, **login_options()
+    )
 
 
 def _refused(email: str) -> tuple[str, int]:
@@ -41,7 +50,9 @@ def _refused(email: str) -> tuple[str, int]:
         "pogingen nog niet, wacht dan een kwartier of vraag een beheerder om een nieuw "
         "wachtwoord."
     )
-    return render_template("admin/login.html", email=email, error=error, expired=False), 401
+    return render_template(
+        "admin/login.html", email=email, error=error, expired=False, **login_options()
+    ), 401
 
 
 def _audit_refusal(user: StaffUser | None, reason: str, attempt: signin.Attempt) -> None:
@@ -66,6 +77,9 @@ def login_post() -> Response | tuple[str, int]:
     """Check the password; the same answer for every failure, guessing slowed down."""
     email = request.form.get("email", "").strip().lower()
     password = request.form.get("password", "")
+    policy = runtime().settings.password_sign_in
+    if policy == "off":
+        abort(404)
     db = runtime().db
     secret = runtime().settings.secret_key
     with db.session(write=False) as reading:
@@ -85,6 +99,13 @@ def login_post() -> Response | tuple[str, int]:
     if not opened or user is None:
         _audit_refusal(user, "password", attempt)
         return _refused(email)
+    if policy == "admins" and user.role != Role.ADMIN:
+        # The right password, but this account signs in at the provider now.
+        _audit_refusal(user, "provider_only", attempt)
+        error = _("Meld u aan met uw account van de gemeente, met de knop hieronder.")
+        return render_template(
+            "admin/login.html", email=email, error=error, expired=False, **login_options()
+        ), 403
     session = db_session()
     user = session.get(StaffUser, user.id)
     assert user is not None
@@ -96,14 +117,17 @@ def login_post() -> Response | tuple[str, int]:
     record(session, "staff.login", "staff_user", user.id, known_browser=attempt.device is not None)
     session.commit()
     signin.remember_device(secret, user.id)
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(safe_next(request.args.get("next")))
 
 
 @blueprint.post("/logout")
 def logout() -> Response:
-    """End this browser's session and return to the sign-in form."""
+    """End this browser's session, at the provider too when it began there."""
+    from admin.views.oidc import provider_sign_out, signed_in_at_provider
+
+    at_provider = provider_sign_out() if signed_in_at_provider() else None
     session = db_session()
-    record(session, "staff.logout", "staff_user", g.staff.id)
+    record(session, "staff.logout", "staff_user", g.staff.id, at_provider=bool(at_provider))
     sign_out()
     session.commit()
-    return redirect(url_for("admin.login"))
+    return redirect(at_provider or url_for("admin.login"))

@@ -7,6 +7,7 @@ from collections import defaultdict
 from flask import g, render_template, request
 from sqlalchemy import select
 
+from admin import scope
 from admin.blueprint import blueprint
 from admin.queue import QueueFilter, counts, page
 from intake.current import db_session
@@ -19,7 +20,7 @@ from intake.models import Consultation, ContributionStatus, ContributionTag, Tag
 def queue() -> str:
     """Show one page of the queue under the chosen filters, with counts per value."""
     session = db_session()
-    chosen = QueueFilter.from_args(request.args)
+    chosen = QueueFilter.from_args(request.args, within=scope.current().visible())
     shown = page(
         session, chosen, after=request.args.get("after"), before=request.args.get("before")
     )
@@ -34,7 +35,10 @@ def queue() -> str:
         ):
             tags[contribution_id].append(name)
     consultations = {
-        c.id: c for c in session.scalars(select(Consultation).order_by(Consultation.id))
+        c.id: c
+        for c in session.scalars(
+            scope.consultations(select(Consultation).order_by(Consultation.id))
+        )
     }
     return render_template(
         "admin/queue.html",

@@ -9,6 +9,7 @@ from flask import abort, g, render_template, request
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from admin import scope
 from admin.audit import record
 from admin.blueprint import blueprint
 from intake.current import db_session, runtime
@@ -80,11 +81,13 @@ def _slugs(consultations: list[Consultation]) -> dict[int | None, str]:
 def reach_report() -> str:
     """Show whom the consultations reached, per channel, language, postcode area and week."""
     session = db_session()
-    consultations = list(session.scalars(select(Consultation).order_by(Consultation.id)))
+    consultations = list(
+        session.scalars(scope.consultations(select(Consultation).order_by(Consultation.id)))
+    )
     chosen = _chosen()
     if chosen is not None and chosen not in _slugs(consultations):
         abort(404)
-    found = reaching.overview(session, chosen)
+    found = reaching.overview(session, chosen, within=scope.current().visible())
     seen = {value for r in found.per_consultation for value, _n in r.counts["channel"]}
     # Loaded channels by name, then any that came through a channel no longer loaded.
     known = channel_choices()
@@ -116,11 +119,13 @@ def reach_csv() -> Response:
     db = runtime().db
     # An export is audited, so this GET writes: take the writer's turn and a writing session.
     with db.writing(), db.session() as session:
-        consultations = list(session.scalars(select(Consultation).order_by(Consultation.id)))
+        consultations = list(
+            session.scalars(scope.consultations(select(Consultation).order_by(Consultation.id)))
+        )
         slugs = _slugs(consultations)
         if chosen is not None and chosen not in slugs:
             abort(404)
-        found = reaching.overview(session, chosen)
+        found = reaching.overview(session, chosen, within=scope.current().visible())
         reaches = [r for r in found.per_consultation if chosen in (None, r.consultation_id)]
         body = reaching.to_csv(reaches, slugs, separator)
         record(session, "export.reach", "consultation", chosen, via="admin", format="csv")

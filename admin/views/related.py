@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from admin import scope
 from admin.audit import record
 from admin.auth import requires, staff
 from admin.blueprint import blueprint
@@ -27,7 +28,12 @@ def context(session: Session, contribution: Contribution) -> dict[str, Any]:
     )
     from intake.reporting.analysis.similar import similar_to
 
-    linked = linked_to(session, contribution.id)
+    access = scope.current()
+    linked = [
+        other
+        for other in linked_to(session, contribution.id)
+        if access.role_on(other.consultation_id)
+    ]
     return {
         "theme": current,
         "theme_options": theme_choices(contribution.consultation_id),
@@ -71,8 +77,9 @@ def link_contribution(contribution_id: int) -> Response:
     """Link this contribution to another (same person or same matter, another channel)."""
     contribution = _contribution(contribution_id)
     other = request.form.get("other_id", "")
-    if other.isdigit():
-        link(db_session(), contribution.id, int(other), staff().id)
+    found = db_session().get(Contribution, int(other)) if other.isdigit() else None
+    if found is not None and scope.current().moderates(found.consultation_id):
+        link(db_session(), contribution.id, found.id, staff().id)
     db_session().commit()
     return redirect(url_for("admin.detail", contribution_id=contribution.id, done="link"))
 

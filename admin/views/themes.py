@@ -13,6 +13,7 @@ from flask import abort, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
+from admin import scope
 from admin.audit import record
 from admin.auth import requires
 from admin.blueprint import blueprint
@@ -71,7 +72,9 @@ def _chosen_consultation(consultations: list[Consultation]) -> Consultation | No
 def themes() -> str:
     """List a consultation's themes with their sizes, and the forms to compute and merge."""
     session = db_session()
-    consultations = list(session.scalars(select(Consultation).order_by(Consultation.id.desc())))
+    consultations = list(
+        session.scalars(scope.consultations(select(Consultation).order_by(Consultation.id.desc())))
+    )
     consultation = _chosen_consultation(consultations)
     from intake.reporting.analysis.themes import themes_of
 
@@ -105,6 +108,7 @@ def compute() -> Response:
     consultation = session.get(Consultation, int(chosen)) if chosen.isdigit() else None
     if consultation is None:
         abort(404)
+    scope.require(consultation.id, Role.MODERATOR)
     if not _computing(consultation.id):
         queue_themes(session, consultation.id)
         record(session, "themes.compute", "consultation", consultation.id)
@@ -209,6 +213,7 @@ def merge() -> Response:
     target = session.get(Theme, int(into)) if into.isdigit() else None
     if target is None:
         abort(404)
+    scope.require(target.consultation_id, Role.MODERATOR)
     same = session.scalars(
         select(Theme.id).where(
             Theme.id.in_(chosen), Theme.consultation_id == target.consultation_id

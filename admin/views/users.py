@@ -1,8 +1,8 @@
-"""Staff accounts: list, create, change role, switch off, set a new password."""
+"""Staff accounts: list, create, change role and access per consultation, switch off."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -12,7 +12,7 @@ from admin.blueprint import blueprint
 from intake import staff as accounts
 from intake.current import db_session
 from intake.i18n import gettext as _
-from intake.models import Role, StaffUser
+from intake.models import Consultation, Role, StaffUser
 
 
 def _page(error: str | None = None, code: int = 200) -> tuple[str, int]:
@@ -111,3 +111,64 @@ def user_end_sessions(user_id: int) -> Response:
     record(session, "user.sessions.end", "staff_user", user.id, sessions_ended=ended)
     session.commit()
     return redirect(url_for("admin.users", ended=user.id))
+
+
+def _consultation_titles() -> dict[int, str]:
+    found = db_session().scalars(select(Consultation).order_by(Consultation.id.desc()))
+    return {c.id: c.text_in(g.language).title for c in found}
+
+
+@blueprint.get("/users/<int:user_id>/access")
+@requires(Role.ADMIN)
+def user_access(user_id: int) -> tuple[str, int]:
+    """Show a colleague's roles per consultation, with forms to give and take them."""
+    user = _colleague(user_id)
+    return render_template(
+        "admin/access.html",
+        user=user,
+        grants=accounts.grants_of(db_session(), user.id),
+        titles=_consultation_titles(),
+        roles=[Role.MODERATOR, Role.VIEWER],
+    ), 200
+
+
+@blueprint.post("/users/<int:user_id>/access")
+@requires(Role.ADMIN)
+def user_grant(user_id: int) -> Response:
+    """Give a colleague a role in one consultation, or in all of them."""
+    session = db_session()
+    user = _colleague(user_id)
+    chosen = request.form.get("consultation", "")
+    consultation_id = int(chosen) if chosen.isdigit() else None
+    role = request.form.get("role", "")
+    before = user.role
+    try:
+        accounts.grant(session, user, consultation_id, role)
+    except accounts.StaffError:
+        session.rollback()
+        abort(400)
+    record(
+        session,
+        "user.grant",
+        "staff_user",
+        user.id,
+        consultation=consultation_id,
+        role=role,
+        was_admin=before == Role.ADMIN,
+    )
+    session.commit()
+    return redirect(url_for("admin.user_access", user_id=user.id, saved=1))
+
+
+@blueprint.post("/users/<int:user_id>/access/<int:grant_id>/delete")
+@requires(Role.ADMIN)
+def user_revoke(user_id: int, grant_id: int) -> Response:
+    """Take a colleague's role in one consultation (or in all) away."""
+    session = db_session()
+    user = _colleague(user_id)
+    gone = accounts.revoke(session, user, grant_id)
+    if gone is None:
+        abort(404)
+    record(session, "user.revoke", "staff_user", user.id, consultation=gone[0], role=gone[1])
+    session.commit()
+    return redirect(url_for("admin.user_access", user_id=user.id, saved=1))

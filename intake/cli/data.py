@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from intake import consultations, staff
 from intake.cli.state import State, pass_state
@@ -146,14 +147,39 @@ def user() -> None:
 @click.argument("email")
 @click.option("--role", type=click.Choice(["admin", "moderator", "viewer"]), required=True)
 @click.option("--password-stdin", is_flag=True, required=True, help="Read the password from stdin.")
+@click.option(
+    "--consultation",
+    "slugs",
+    multiple=True,
+    help="Only in this consultation (repeat for more); a moderator or viewer of all without.",
+)
 @pass_state
-def user_create(state: State, email: str, role: str, password_stdin: bool) -> None:
+def user_create(
+    state: State, email: str, role: str, password_stdin: bool, slugs: tuple[str, ...]
+) -> None:
     """Create a staff account; the password comes on standard input, never as an argument."""
     password = sys.stdin.readline().rstrip("\r\n")
     with state.runtime.db.session() as session:
         try:
-            staff.create_user(session, email, role, password)
+            user = staff.create_user(session, email, role, password)
+            if slugs:
+                staff.set_grants(session, user, _grants_in(session, slugs, role))
         except staff.StaffError as error:
             _fail(error)
         session.commit()
-    click.echo(f"created {role} {email.strip().lower()}")
+    where = f" in {', '.join(slugs)}" if slugs else ""
+    click.echo(f"created {role} {email.strip().lower()}{where}")
+
+
+def _grants_in(session: Session, slugs: tuple[str, ...], role: str) -> set[staff.Grant]:
+    if role == "admin":
+        raise staff.StaffError("an admin is admin of every consultation; leave out --consultation")
+    found = dict(
+        session.execute(
+            select(Consultation.slug, Consultation.id).where(Consultation.slug.in_(slugs))
+        ).all()
+    )
+    missing = sorted(set(slugs) - set(found))
+    if missing:
+        raise staff.StaffError(f"no consultation {', '.join(missing)}")
+    return {(found[slug], role) for slug in slugs}

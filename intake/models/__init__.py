@@ -31,7 +31,7 @@ from intake.models.results import (
     ThemeStatus,
 )
 from intake.models.review import ContributionTag, ReviewNote, ReviewState, Tag, TextRevision
-from intake.models.staff import AuditEvent, Role, StaffSession, StaffUser
+from intake.models.staff import AuditEvent, Role, StaffGrant, StaffSession, StaffUser
 
 __all__ = [
     "Attachment",
@@ -60,6 +60,7 @@ __all__ = [
     "ReviewState",
     "Role",
     "SenderQuota",
+    "StaffGrant",
     "StaffSession",
     "StaffUser",
     "Tag",

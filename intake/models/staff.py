@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.models.base import Base, utcnow
@@ -30,6 +30,25 @@ class StaffUser(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # The OpenID provider's subject ("sub") of an account that signs in there; None for
+    # local accounts. Matched on every sign-in: an e-mail address can change hands.
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+
+
+class StaffGrant(Base):
+    """What a non-admin may do in one consultation, or in all (consultation_id None)."""
+
+    __tablename__ = "staff_grant"
+    __table_args__ = (UniqueConstraint("staff_user_id", "consultation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    consultation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
 
 
 class StaffSession(Base):

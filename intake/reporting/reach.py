@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -178,13 +178,20 @@ def _finish(consultation_id: int | None, tally: _Tally) -> Reach:
     )
 
 
-def overview(session: Session, consultation_id: int | None = None) -> Overview:
+def overview(
+    session: Session,
+    consultation_id: int | None = None,
+    within: Collection[int] | None = None,
+) -> Overview:
     """Count what reached one consultation (or all together) and each consultation beside it.
 
     Contributions staff marked as duplicates are not counted; postcode areas with fewer
     than SMALL_COUNT contributions are merged into OTHER, per consultation and overall.
+    `within`, when given, keeps only those consultations (what a staff member may see).
     """
-    tallies = _tallies(session)
+    tallies = {
+        cid: tally for cid, tally in _tallies(session).items() if within is None or cid in within
+    }
     chosen = _Tally()
     for cid, tally in tallies.items():
         if consultation_id is None or cid == consultation_id:

@@ -109,6 +109,18 @@ def test_staff_accounts_take_the_password_on_stdin(data_dir: Path) -> None:
     assert short.returncode == 1 and "at least 12 characters" in short.stderr
 
 
+def test_a_staff_account_can_be_made_for_some_consultations_only(data_dir: Path) -> None:
+    inspraak(data_dir, "demo")
+    command = ("user", "create", "park@gemeente.be", "--role", "viewer", "--password-stdin")
+    made = inspraak(data_dir, *command, "--consultation", "demo", stdin="een lang wachtwoord\n")
+    assert "created viewer park@gemeente.be in demo" in made.stdout
+    unknown = ("user", "create", "x@gemeente.be", "--role", "viewer", "--password-stdin")
+    refused = inspraak(
+        data_dir, *unknown, "--consultation", "nergens", stdin="een lang wachtwoord\n", check=False
+    )
+    assert refused.returncode == 1 and "no consultation nergens" in refused.stderr
+
+
 def test_export_writes_json_and_csv(data_dir: Path) -> None:
     inspraak(data_dir, "demo")
     empty = json.loads(inspraak(data_dir, "export", "demo", "--format", "json").stdout)

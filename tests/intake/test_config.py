@@ -51,3 +51,51 @@ def test_vosk_models_are_read_per_language(tmp_path: Path) -> None:
         {"INSPRAAK_DATA_DIR": str(tmp_path), "INSPRAAK_VOSK_MODEL_NL": str(tmp_path / "nl-model")}
     )
     assert settings.vosk_models == {"nl": tmp_path / "nl-model"}
+
+
+OIDC = {
+    "INSPRAAK_OIDC_ISSUER": "https://sso.gemeente.be/realms/gemeente/",
+    "INSPRAAK_OIDC_CLIENT_ID": "inspraak",
+    "INSPRAAK_OIDC_CLIENT_SECRET": "s3cret",
+}
+
+
+def test_the_openid_provider_and_its_group_mapping_are_read(tmp_path: Path) -> None:
+    from intake.config import RoleMapping
+
+    settings = load_settings(
+        {
+            "INSPRAAK_DATA_DIR": str(tmp_path),
+            **OIDC,
+            "INSPRAAK_OIDC_ROLES": " grp-a=admin, grp-b=Moderator:park ,x=y=viewer",
+            "INSPRAAK_OIDC_GROUPS_CLAIM": "roles",
+            "INSPRAAK_PASSWORD_SIGN_IN": "admins",
+        }
+    )
+    assert settings.oidc_enabled
+    assert settings.oidc_issuer == "https://sso.gemeente.be/realms/gemeente"
+    assert settings.oidc_roles == (
+        RoleMapping("grp-a", "admin"),
+        RoleMapping("grp-b", "moderator", "park"),
+        RoleMapping("x=y", "viewer"),
+    )
+    assert settings.oidc_groups_claim == "roles" and settings.password_sign_in == "admins"
+    plain = load_settings({"INSPRAAK_DATA_DIR": str(tmp_path)})
+    assert not plain.oidc_enabled and plain.password_sign_in == "on"
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        ({"INSPRAAK_OIDC_ISSUER": "https://sso.example"}, "or none of them"),
+        ({**OIDC, "INSPRAAK_OIDC_ROLES": "grp-a=boss"}, "INSPRAAK_OIDC_ROLES"),
+        ({**OIDC, "INSPRAAK_OIDC_ROLES": "grp-a=admin:park"}, "INSPRAAK_OIDC_ROLES"),
+        ({**OIDC, "INSPRAAK_PASSWORD_SIGN_IN": "sometimes"}, "on, admins or off"),
+        ({"INSPRAAK_PASSWORD_SIGN_IN": "off"}, "INSPRAAK_OIDC_ISSUER"),
+    ],
+)
+def test_bad_sign_in_settings_stop_with_a_message(
+    tmp_path: Path, env: dict[str, str], says: str
+) -> None:
+    with pytest.raises(ConfigError, match=says):
+        load_settings({"INSPRAAK_DATA_DIR": str(tmp_path), **env})
