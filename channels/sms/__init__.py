@@ -2,7 +2,7 @@
 
 from channels.sms.adapter import DELETE_MEDIA_JOB, MEDIA_JOB, SMS, WHATSAPP
 from channels.sms.jobs import delete_media_job, fetch_media_job, send_sms, send_whatsapp
-from channels.sms.views import blueprint
+from channels.sms.views import blueprint, replay
 from intake.i18n import N_
 from intake.plugins import Channel, Plugin
 
@@ -25,6 +25,7 @@ plugin = Plugin(
     blueprints=[blueprint],
     job_handlers={MEDIA_JOB: fetch_media_job, DELETE_MEDIA_JOB: delete_media_job},
     senders={SMS: send_sms, WHATSAPP: send_whatsapp},
+    replayers={SMS: replay, WHATSAPP: replay},
     heavy_jobs={MEDIA_JOB},
     # Still runs when the message is erased before its media came home: the download job
     # then only has Twilio's copy deleted.

@@ -22,7 +22,7 @@ from intake import quotas
 from intake.config import Settings
 from intake.consultations import listed
 from intake.conversations import Resident, find_resident, remember
-from intake.db import Executor
+from intake.db import Database, Executor
 from intake.db.prepared import Prepared
 from intake.hashing import keyed_hash
 from intake.i18n import using_language
@@ -67,6 +67,7 @@ class Stored:
 
     reference: str
     language: str
+    new: bool = True
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,7 @@ def carry_out(session: Executor, plan: Plan) -> Stored | None:
         language = plan.inbound.language
         if not receipt.created:  # a retry: answer in the language of the first answer
             language = _LANGUAGE.scalar(session, {"id": receipt.id})
-        stored = Stored(receipt.reference, language)
+        stored = Stored(receipt.reference, language, receipt.created)
     if plan.remember is not None:
         if plan.opt_out is not None or plan.inbound is not None:
             plan.remember.language_recorded()  # with the resident, by either of them
@@ -221,6 +222,25 @@ def set_opted_out(session: Executor, sender: Sender, language: str, opted_out: b
     """Record STOP (forget the number) or START (keep it again for replies)."""
     contributor_id = upsert_contributor(session, sender, language)
     (_OPT_OUT if opted_out else _OPT_IN).rows(session, {"id": contributor_id})
+
+
+def answer(
+    db: Database, message: TwilioMessage, settings: Settings, *, only_new: bool = False
+) -> Reply | None:
+    """Decide, write and commit what a message asks; return the reply to text back.
+
+    `only_new`: no reply to a message stored before (a spool replayed twice).
+    """
+    with db.reading() as connection:
+        plan = decide(connection, message, settings)
+        if only_new and plan.retry:
+            return None
+        if not plan.writes:
+            return reply_to(plan, None)
+        stored = db.write(lambda writing: carry_out(writing, plan), connection)
+    if only_new and stored is not None and not stored.new:
+        return None
+    return reply_to(plan, stored)
 
 
 def reply_to(plan: Plan, stored: Stored | None) -> Reply | None:

@@ -21,6 +21,11 @@ def thanks(reference: str) -> str:
     )
 
 
+def spooled() -> str:
+    """Thank the resident when the message is kept for later: the code follows by SMS."""
+    return _("Bedankt! Uw bericht is goed aangekomen. U krijgt uw code in een volgend bericht.")
+
+
 def choose(keywords: Sequence[str]) -> str:
     """Ask which consultation the message is about, listing as many keywords as fit."""
     if not keywords:

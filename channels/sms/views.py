@@ -1,17 +1,32 @@
-"""The Twilio Messaging webhook: verify → parse → decide → store and commit → TwiML."""
+"""The Twilio Messaging webhook: verify → parse → decide → store and commit → TwiML.
+
+Twilio does not retry a failed SMS webhook: when the database cannot take a message, it is
+spooled (`intake.spool`) and the resident is thanked without a reference; `replay` stores it
+once the database is back and texts the reference then.
+"""
 
 from __future__ import annotations
 
+import logging
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, abort, request
+from sqlalchemy.exc import DBAPIError
 
-from channels.sms.adapter import MalformedMessageError, TwilioMessage
-from channels.sms.dialogue import Reply, carry_out, decide, reply_to
+from channels.sms import texts
+from channels.sms.adapter import WHATSAPP, MalformedMessageError, TwilioMessage
+from channels.sms.dialogue import Reply, answer
+from channels.sms.language import detect
+from channels.twilio.client import send_message
 from channels.twilio.signature import twilio_webhook
 from intake.current import runtime
+from intake.errors import describe
+from intake.i18n import DEFAULT_LANGUAGE, using_language
+from intake.runtime import Runtime
+from intake.spool import Entry
 
 blueprint = Blueprint("sms", __name__)
+log = logging.getLogger("inspraak.sms")
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 
 
@@ -35,9 +50,22 @@ def incoming() -> Response:
         message = TwilioMessage.from_form(request.form)
     except MalformedMessageError:
         abort(400)
-    with rt.db.reading() as connection:
-        plan = decide(connection, message, settings)
-        if not plan.writes:
-            return twiml(reply_to(plan, None))
-        stored = rt.db.write(lambda writing: carry_out(writing, plan), connection)
-    return twiml(reply_to(plan, stored))
+    try:
+        return twiml(answer(rt.db, message, settings))
+    except DBAPIError as error:
+        log.warning("message %s spooled: database unavailable (%s)", message.sid, describe(error))
+    rt.spool.put(Entry(message.channel, message.sid, dict(request.form)))
+    with using_language(detect(message.body) or DEFAULT_LANGUAGE) as language:
+        return twiml(Reply(language, texts.spooled()))
+
+
+def replay(rt: Runtime, entry: Entry) -> None:
+    """Store a spooled message as the webhook would have, and text the answer it missed."""
+    message = TwilioMessage.from_form(entry.payload)
+    reply = answer(rt.db, message, rt.settings, only_new=True)
+    if reply is None or not reply.text:
+        return
+    try:
+        send_message(rt, message.number, reply.text, whatsapp=message.channel == WHATSAPP)
+    except Exception as error:  # noqa: BLE001 - stored it is; the resident can ask STATUS
+        log.warning("message %s stored, answer not sent: %s", message.sid, describe(error))
