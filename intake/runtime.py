@@ -29,7 +29,11 @@ class Runtime:
         settings = settings or load_settings()
         return cls(
             settings=settings,
-            db=Database(settings.database_url, **engine_options),
+            db=Database(
+                settings.database_url,
+                timeout=settings.database_timeout_seconds,
+                **engine_options,
+            ),
             media=LocalMediaStore(settings.media_dir),
             registry=discover(settings.extra_plugins),
             spool=Spool(settings.spool_dir),

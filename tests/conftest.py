@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from intake.config import Settings, load_settings
 from intake.consultations import seed_demo
 from intake.migrations import upgrade
 from intake.runtime import Runtime
+from tests.support.dbproxy import DatabaseRelay, relay_for
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -69,6 +70,21 @@ def make_settings(data_dir: Path, database_url: str | None = None, **env: str) -
     if database_url:
         values["INSPRAAK_DATABASE_URL"] = database_url
     return load_settings(values)
+
+
+@pytest.fixture
+def relay(postgres_schema_url: str) -> Iterator[DatabaseRelay]:
+    """A relay to the test's PostgreSQL schema that the test can cut and restore."""
+    with relay_for(postgres_schema_url) as relay:
+        yield relay
+
+
+@pytest.fixture
+def outage_settings(
+    relay: DatabaseRelay, postgres_schema_url: str, tmp_path: Path
+) -> Callable[..., Settings]:
+    """Build settings (from env-like keywords) whose database is reached through `relay`."""
+    return lambda **env: make_settings(tmp_path / "data", relay.url(postgres_schema_url), **env)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -3,7 +3,7 @@
 from channels.telegram.adapter import CHANNEL, FETCH_MEDIA_JOB, MEDIA_NOT_DOWNLOADED, PROMPT_JOB
 from channels.telegram.cli import telegram
 from channels.telegram.jobs import fetch_media_job, prompt_job, send
-from channels.telegram.views import blueprint
+from channels.telegram.views import blueprint, replay
 from intake.i18n import N_
 from intake.plugins import Channel, Plugin
 
@@ -13,6 +13,7 @@ plugin = Plugin(
     job_handlers={FETCH_MEDIA_JOB: fetch_media_job, PROMPT_JOB: prompt_job},
     commands=[telegram],
     senders={CHANNEL: send},
+    replayers={CHANNEL: replay},
     channels=[
         Channel(
             CHANNEL,

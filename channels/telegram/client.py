@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -17,6 +18,7 @@ from intake.jobs import PermanentJobError
 from intake.jobs.download import Remote
 from intake.outbound import RecipientGoneError
 
+log = logging.getLogger("inspraak.telegram")
 T = TypeVar("T")
 Buttons = Sequence[Sequence[tuple[str, str]]]
 # What Telegram's own servers let a bot download (getFile); larger files are never fetched.
@@ -126,6 +128,17 @@ def answer_callback_query(settings: Settings, callback_query_id: str) -> None:
         await bot.answer_callback_query(callback_query_id)
 
     _call_api(settings, answer)
+
+
+def call_now(settings: Settings, method: str, params: Mapping[str, Any]) -> None:
+    """Make a call that cannot wait for a job (a spinner, a goodbye); log a failure, no retry."""
+    try:
+        if method == "answerCallbackQuery":
+            answer_callback_query(settings, params["callback_query_id"])
+        elif method == "sendMessage":
+            send_message(settings, str(params["chat_id"]), params["text"])
+    except (TelegramError, RecipientGoneError, PermanentJobError) as error:
+        log.info("%s not delivered: %s", method, type(error).__name__)
 
 
 def set_webhook(settings: Settings, url: str, secret: str) -> None:

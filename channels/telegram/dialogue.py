@@ -79,6 +79,20 @@ def handle_update(session: Session, runtime: Runtime, update: Update) -> Immedia
         return turn.act()
 
 
+def while_away(update: Update) -> Immediate | None:
+    """Say at once, without the database, what a spooled update gets: a thank-you or a spinner."""
+    event = adapter.parse(update)
+    if event is None:
+        return None
+    action = event.action
+    if isinstance(action, Choice):
+        return Immediate("answerCallbackQuery", {"callback_query_id": action.callback_query_id})
+    if not isinstance(action, Content) or action.unsupported:
+        return None  # the replay answers commands and the rest
+    with using_language(supported(event.person.language_code)):
+        return Immediate("sendMessage", {"chat_id": event.person.chat_id, "text": texts.spooled()})
+
+
 class Turn:
     """One update's worth of dialogue."""
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 import threading
 
+from sqlalchemy.exc import DBAPIError
 from telegram import Update
 from telegram.error import TelegramError
 
 from channels.telegram import client
-from channels.telegram.dialogue import Immediate, handle_update
-from intake.jobs import PermanentJobError
-from intake.outbound import RecipientGoneError
+from channels.telegram.adapter import CHANNEL
+from channels.telegram.dialogue import Immediate, handle_update, while_away
+from intake.errors import describe
 from intake.runtime import Runtime
+from intake.spool import Entry
 
 log = logging.getLogger("inspraak.telegram")
 TRIES_PER_UPDATE = 3
@@ -60,6 +62,15 @@ class Poller:
                 with self.runtime.db.session() as session:
                     immediate = handle_update(session, self.runtime, update)
                     session.commit()
+            except DBAPIError as error:
+                # As the webhook does: kept on disk, stored by the replay once the database is back.
+                log.warning(
+                    "update %s spooled: database unavailable (%s)",
+                    update.update_id,
+                    describe(error),
+                )
+                self.runtime.spool.put(Entry(CHANNEL, str(update.update_id), update.to_dict()))
+                immediate = while_away(update)
             except Exception as error:  # noqa: BLE001 - one bad update must not stop the bot
                 log.warning(
                     "update %s failed (try %s): %s", update.update_id, attempt, type(error).__name__
@@ -73,12 +84,4 @@ class Poller:
             return
 
     def _call_now(self, immediate: Immediate) -> None:
-        settings = self.runtime.settings
-        params = immediate.params
-        try:
-            if immediate.method == "answerCallbackQuery":
-                client.answer_callback_query(settings, params["callback_query_id"])
-            elif immediate.method == "sendMessage":
-                client.send_message(settings, str(params["chat_id"]), params["text"])
-        except (TelegramError, RecipientGoneError, PermanentJobError) as error:
-            log.info("%s not delivered: %s", immediate.method, type(error).__name__)
+        client.call_now(self.runtime.settings, immediate.method, immediate.params)

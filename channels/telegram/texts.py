@@ -43,6 +43,13 @@ def question(consultation: Consultation, language: str, lead: str | None = None)
     )
 
 
+def spooled() -> str:
+    """Thank the resident when the message is kept for later: the reference follows."""
+    return _(
+        "Bedankt! Uw bericht is goed aangekomen. U krijgt uw referentie in een volgend bericht."
+    )
+
+
 def thanks(reference: str) -> str:
     """Confirm a contribution and give its reference."""
     return _paragraphs(

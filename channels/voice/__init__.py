@@ -2,7 +2,7 @@
 
 from channels.voice.adapter import CALLER, DELETE_JOB, RECORDING_JOB, VOICE
 from channels.voice.jobs import delete_recording_job, fetch_recording_job
-from channels.voice.views import blueprint
+from channels.voice.views import blueprint, replay
 from intake.i18n import N_
 from intake.plugins import Channel, Plugin
 
@@ -20,6 +20,7 @@ plugin = Plugin(
         "audio_too_long": N_("De opname is te lang om uit te schrijven"),
     },
     blueprints=[blueprint],
+    replayers={VOICE: replay},
     job_handlers={RECORDING_JOB: fetch_recording_job, DELETE_JOB: delete_recording_job},
     heavy_jobs={RECORDING_JOB},
     # Still runs when the call is erased before the recording came home: the download job

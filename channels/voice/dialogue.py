@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from channels.voice.adapter import DEFAULT_LANGUAGE, VOICE, Choices
+from channels.voice.adapter import (
+    DEFAULT_LANGUAGE,
+    LANGUAGE_DIGITS,
+    VOICE,
+    Choices,
+    Recording,
+    caller_hash,
+    to_inbound,
+)
 from intake import consultations, conversations
 from intake.hashing import keyed_hash
 from intake.models import Consultation
+from intake.receive import Receipt, receive
 
 # Twilio keeps a call for at most four hours; a day leaves room for late callbacks.
 REMEMBER = timedelta(days=1)
@@ -50,3 +60,37 @@ def save_choices(session: Session, secret: str, call_sid: str, step: str, choice
 def open_consultations(session: Session) -> list[Consultation]:
     """Return the consultations a caller can speak to now, in menu-digit order."""
     return sorted(consultations.open_now(session), key=lambda c: (c.phone_digit or "~", c.id))
+
+
+def store_recording(session: Session, secret: str, recording: Recording) -> tuple[Choices, Receipt]:
+    """Create the contribution for a recording once, whichever request comes first; flush."""
+    choices = load_choices(session, secret, recording.call_sid)
+    return choices, receive(session, to_inbound(recording, choices))
+
+
+def remember_caller(session: Session, secret: str, call_sid: str, number: str) -> None:
+    """Keep who called for a call the menu could not note down (the database was away)."""
+    if conversations.current(session, VOICE, call_key(secret, call_sid)) is None:
+        choices = Choices(caller_hash=caller_hash(secret, number))
+        save_choices(session, secret, call_sid, "language", choices)
+
+
+def complete_choices(
+    session: Session, secret: str, call_sid: str, language: str | None, number: str
+) -> None:
+    """Fill in what a call kept through the database's absence did not note down.
+
+    The menu then played without the database: the caller chose a language (carried in the
+    recording's URL) but no consultation; with one consultation open, it is that one.
+    """
+    choices = load_choices(session, secret, call_sid)
+    if choices.consultation_id is not None:
+        return
+    if language in LANGUAGE_DIGITS.values():
+        choices = replace(choices, language=language)
+    if choices.caller_hash is None and number:
+        choices = replace(choices, caller_hash=caller_hash(secret, number))
+    available = open_consultations(session)
+    if len(available) == 1:
+        choices = replace(choices, consultation_id=available[0].id)
+    save_choices(session, secret, call_sid, "record", choices)

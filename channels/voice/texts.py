@@ -83,22 +83,44 @@ def question_and_record(
                 minutes=MAX_RECORDING_SECONDS // 60,
             ),
         )
-        response.record(
-            action=action,
-            method="POST",
-            max_length=MAX_RECORDING_SECONDS,
-            timeout=SILENCE_TIMEOUT_SECONDS,
-            finish_on_key="#",
-            play_beep=True,
-            recording_status_callback=callback,
-            recording_status_callback_method="POST",
-            recording_status_callback_event="completed absent",
-        )
-        # <Record> falls through to here only when nothing was recorded.
-        say(response, language, _("We hebben niets gehoord. U kunt altijd opnieuw bellen."))
-        say(response, language, _("Tot ziens."))
-    response.hangup()
+        _record(response, language, action, callback)
     return response
+
+
+def record_only(language: str, action: str, callback: str) -> VoiceResponse:
+    """Record a message without reading a question: the menu needs the database, now away."""
+    response = VoiceResponse()
+    with using_language(language):
+        say(
+            response,
+            language,
+            _("Vertel ons na de toon wat u de gemeente wilt zeggen."),
+            _("Wij nemen uw antwoord op. De gemeente gebruikt het alleen voor deze inspraak."),
+            _(
+                "Spreek na de toon. U hebt %(minutes)s minuten. Druk op hekje als u klaar bent.",
+                minutes=MAX_RECORDING_SECONDS // 60,
+            ),
+        )
+        _record(response, language, action, callback)
+    return response
+
+
+def _record(response: VoiceResponse, language: str, action: str, callback: str) -> None:
+    response.record(
+        action=action,
+        method="POST",
+        max_length=MAX_RECORDING_SECONDS,
+        timeout=SILENCE_TIMEOUT_SECONDS,
+        finish_on_key="#",
+        play_beep=True,
+        recording_status_callback=callback,
+        recording_status_callback_method="POST",
+        recording_status_callback_event="completed absent",
+    )
+    # <Record> falls through to here only when nothing was recorded.
+    say(response, language, _("We hebben niets gehoord. U kunt altijd opnieuw bellen."))
+    say(response, language, _("Tot ziens."))
+    response.hangup()
 
 
 def thanks(language: str, reference: str) -> VoiceResponse:
@@ -113,6 +135,20 @@ def thanks(language: str, reference: str) -> VoiceResponse:
             _("Uw referentie is: %(reference)s.", reference=letters),
             _("Nog een keer: %(reference)s.", reference=letters),
             _("Met die referentie volgt u uw bericht op de website van de gemeente."),
+            _("Tot ziens."),
+        )
+    response.hangup()
+    return response
+
+
+def kept(language: str) -> VoiceResponse:
+    """Thank the caller for a message kept until the database is back: no reference yet."""
+    response = VoiceResponse()
+    with using_language(language):
+        say(
+            response,
+            language,
+            _("Bedankt. Wij hebben uw bericht goed ontvangen."),
             _("Tot ziens."),
         )
     response.hangup()

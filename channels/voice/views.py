@@ -1,4 +1,11 @@
-"""The Twilio Voice webhooks: the phone menu step by step, and the recording callback."""
+"""The Twilio Voice webhooks: the phone menu step by step, and the recording callback.
+
+When the database cannot answer, the call goes on without it: the menu offers the language,
+then records a message without reading a question (the language rides along in the URLs
+Twilio calls next), and what must be stored is spooled (`intake.spool`): the caller's number
+as a keyed hash, and the recording. `replay` stores them once the database is back, creating
+the voicemail contribution and its download job as the live path does.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import logging
 from dataclasses import replace
 
 from flask import Blueprint, Response, abort, request
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -22,27 +30,36 @@ from channels.voice.adapter import (
     Recording,
     caller_hash,
     is_hidden,
-    to_inbound,
 )
-from channels.voice.dialogue import load_choices, open_consultations, save_choices
+from channels.voice.dialogue import (
+    complete_choices,
+    load_choices,
+    open_consultations,
+    remember_caller,
+    save_choices,
+    store_recording,
+)
 from intake import quotas
 from intake.config import Quota, Settings
 from intake.current import db_session, runtime
+from intake.errors import describe
 from intake.i18n import N_
 from intake.models import utcnow
-from intake.receive import receive
+from intake.runtime import Runtime
+from intake.spool import Entry
 
 log = logging.getLogger("inspraak.voice")
 blueprint = Blueprint("voice", __name__, url_prefix="/hooks/twilio")
 MAX_TRIES = 3
 
 
-def _url(step: str) -> str:
+def _url(step: str, language: str | None = None) -> str:
     # The same base the signature check uses, so Twilio's next request verifies.
     base = (
         runtime().settings.public_url or f"{request.scheme}://{request.host}{request.script_root}"
     )
-    return f"{base}{blueprint.url_prefix}/{step}"
+    query = f"?language={language}" if language else ""
+    return f"{base}{blueprint.url_prefix}/{step}{query}"
 
 
 def _xml(response: VoiceResponse) -> Response:
@@ -61,6 +78,14 @@ def _call() -> Call:
 def start() -> Response:
     """Greet the caller and ask for a language, unless they called too often already."""
     call = _call()
+    try:
+        return _start(call)
+    except DBAPIError as error:
+        _spool(call.sid, "call", error)
+    return _xml(texts.language_menu(_url("voice/language"), _url("voice/language")))
+
+
+def _start(call: Call) -> Response:
     settings = runtime().settings
     session = db_session()
     caller = caller_hash(settings.secret_key, call.caller)
@@ -98,10 +123,14 @@ def language() -> Response:
     call = _call()
     if call.digits and call.digits not in LANGUAGE_DIGITS:
         return _xml(texts.language_menu(_url("voice/language"), _url("voice/language")))
-    session = db_session()
-    choices = load_choices(session, runtime().settings.secret_key, call.sid)
     chosen = LANGUAGE_DIGITS.get(call.digits, DEFAULT_LANGUAGE)
-    return _next(session, call, replace(choices, language=chosen, tries=0), retry=False)
+    try:
+        session = db_session()
+        choices = load_choices(session, runtime().settings.secret_key, call.sid)
+        return _next(session, call, replace(choices, language=chosen, tries=0), retry=False)
+    except DBAPIError as error:
+        log.warning("call menu without the database (%s)", describe(error))
+    return _record_only(chosen)
 
 
 @blueprint.post("/voice/consultation")
@@ -109,9 +138,32 @@ def language() -> Response:
 def consultation() -> Response:
     """Take the consultation's digit, or ask again (a few times) when it matches none."""
     call = _call()
-    session = db_session()
-    choices = load_choices(session, runtime().settings.secret_key, call.sid)
-    return _next(session, call, replace(choices, tries=choices.tries + 1), retry=bool(call.digits))
+    try:
+        session = db_session()
+        choices = load_choices(session, runtime().settings.secret_key, call.sid)
+        tries = choices.tries + 1
+        return _next(session, call, replace(choices, tries=tries), retry=bool(call.digits))
+    except DBAPIError as error:
+        log.warning("call menu without the database (%s)", describe(error))
+    return _record_only(_language())
+
+
+def _language() -> str:
+    """Return the language a URL of the menu carries, for a step without the database."""
+    given = request.args.get("language", "")
+    return given if given in LANGUAGE_DIGITS.values() else DEFAULT_LANGUAGE
+
+
+def _record_only(language: str) -> Response:
+    action, callback = _url("voice/done", language), _url("recording", language)
+    return _xml(texts.record_only(language, action, callback))
+
+
+def _spool(message_id: str, step: str, error: DBAPIError) -> None:
+    """Keep a request the database could not take, for `replay`; raise OSError if it cannot."""
+    log.warning("call %s spooled: database unavailable (%s)", step, describe(error))
+    payload = {"step": step, "language": _language(), "form": dict(request.form)}
+    runtime().spool.put(Entry(VOICE, message_id, payload))
 
 
 def _next(session: Session, call: Call, choices: Choices, *, retry: bool) -> Response:
@@ -126,7 +178,7 @@ def _next(session: Session, call: Call, choices: Choices, *, retry: bool) -> Res
         choices = replace(choices, consultation_id=chosen.id)
         save_choices(session, secret, call.sid, "record", choices)
         session.commit()
-        action, callback = _url("voice/done"), _url("recording")
+        action, callback = _url("voice/done", choices.language), _url("recording")
         return _xml(texts.question_and_record(choices.language, chosen, action, callback))
     save_choices(session, secret, call.sid, "consultation", choices)
     session.commit()
@@ -142,8 +194,7 @@ def _next(session: Session, call: Call, choices: Choices, *, retry: bool) -> Res
 def _store(recording: Recording) -> tuple[Choices, str]:
     """Create the contribution for a recording once, whichever request comes first."""
     session = db_session()
-    choices = load_choices(session, runtime().settings.secret_key, recording.call_sid)
-    receipt = receive(session, to_inbound(recording, choices))
+    choices, receipt = store_recording(session, runtime().settings.secret_key, recording)
     session.commit()
     if receipt.created:
         log.info("voice contribution %s stored", receipt.id)
@@ -158,10 +209,17 @@ def done() -> Response:
         recording = Recording.from_form(request.form)
     except MalformedCallError:
         call = _call()
-        session = db_session()
-        choices = load_choices(session, runtime().settings.secret_key, call.sid)
-        return _xml(texts.goodbye(choices.language, N_("We hebben niets gehoord.")))
-    choices, reference = _store(recording)
+        try:
+            choices = load_choices(db_session(), runtime().settings.secret_key, call.sid)
+            language = choices.language
+        except DBAPIError:
+            language = _language()
+        return _xml(texts.goodbye(language, N_("We hebben niets gehoord.")))
+    try:
+        choices, reference = _store(recording)
+    except DBAPIError as error:
+        _spool(recording.sid, "recording", error)
+        return _xml(texts.kept(_language()))
     return _xml(texts.thanks(choices.language, reference))
 
 
@@ -176,5 +234,27 @@ def recording_status() -> Response:
         recording = Recording.from_form(request.form)
     except MalformedCallError:
         abort(400)
-    _store(recording)
+    try:
+        _store(recording)
+    except DBAPIError as error:
+        _spool(recording.sid, "recording", error)
     return Response(status=204)
+
+
+def replay(rt: Runtime, entry: Entry) -> None:
+    """Store what a call spooled as the webhooks would have: who called, or the recording."""
+    form = entry.payload["form"]
+    secret = rt.settings.secret_key
+    with rt.db.session() as session:
+        if entry.payload["step"] == "call":
+            call = Call.from_form(form)
+            remember_caller(session, secret, call.sid, call.caller)
+        else:
+            recording = Recording.from_form(form)
+            complete_choices(
+                session, secret, recording.call_sid, entry.payload["language"], form.get("From", "")
+            )
+            _, receipt = store_recording(session, secret, recording)
+            if receipt.created:
+                log.info("voice contribution %s stored from the spool", receipt.id)
+        session.commit()

@@ -19,21 +19,27 @@ from intake.db.writeturn import WriteTurn
 from intake.files import create_private
 
 WRITE_OPTION = "inspraak_write"
+# Seconds a SQLite writer waits for the write lock (INSPRAAK_DATABASE_TIMEOUT).
+DEFAULT_TIMEOUT = 30
 T = TypeVar("T")
 # Where statements run: an ORM session, or a Core connection on paths where the session's
 # own bookkeeping would cost more than the statements (every incoming message).
 Executor = Session | Connection
 
 
-def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers go on while one writer writes; busy_timeout queues writers instead
-    # of failing them; SQLite leaves foreign keys unchecked unless asked.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+def _tuner(timeout: float) -> Callable[[Any, Any], None]:
+    def tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+        # WAL lets readers go on while one writer writes; busy_timeout queues writers
+        # instead of failing them (past it, the webhooks spool); SQLite leaves foreign
+        # keys unchecked unless asked.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return tune_sqlite
 
 
 def _begin(conn: Connection) -> None:
@@ -72,16 +78,19 @@ def _create_private_database(url: str) -> None:
         os.close(create_private(Path(database), exclusive=True))
 
 
-def make_engine(url: str, **options: Any) -> Engine:
-    """Create an engine for `url`, tuned for Inspraak's use of it."""
+def make_engine(url: str, *, timeout: float = DEFAULT_TIMEOUT, **options: Any) -> Engine:
+    """Create an engine for `url`, tuned for Inspraak's use of it.
+
+    `timeout`: seconds a SQLite writer waits for the lock before it fails.
+    """
     # A statement's values are residents' numbers and words: never in an error's text.
     options.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         _create_private_database(url)
         engine = create_engine(
-            url, connect_args={"timeout": 30, "isolation_level": None}, **options
+            url, connect_args={"timeout": timeout, "isolation_level": None}, **options
         )
-        event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "connect", _tuner(timeout))
         event.listen(engine, "begin", _begin)
         return engine
     options.setdefault("pool_pre_ping", True)
@@ -98,9 +107,9 @@ def _write_lock_path(url: str) -> str | None:
 class Database:
     """One engine and its two session factories: for reading, and for writing."""
 
-    def __init__(self, url: str, **options: Any) -> None:
+    def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT, **options: Any) -> None:
         self.url = url
-        self.engine = make_engine(url, **options)
+        self.engine = make_engine(url, timeout=timeout, **options)
         self.readers = sessionmaker(self.engine, expire_on_commit=False)
         self.writers = sessionmaker(
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False

@@ -6,59 +6,35 @@ Twilio is the fake account on 127.0.0.1, which records the texts Inspraak sends.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from sqlalchemy.pool import NullPool
 
-from intake.app import create_app
-from intake.consultations import seed_demo
+from intake.config import Settings
 from intake.jobs.worker import Worker
-from intake.migrations import upgrade
 from intake.models import Contribution
 from intake.runtime import Runtime
 from intake.spool import Entry
 from tests.channels.sms.conftest import PUBLIC_URL, post_signed
 from tests.channels.sms.helpers import reference_in, reply_of
-from tests.conftest import make_settings
-from tests.support.dbproxy import DatabaseRelay, relay_for
+from tests.support.dbproxy import DatabaseRelay
+from tests.support.outage import demo_runtime, web_client
 from tests.support.twilio import FakeTwilio, message_params
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def relay(postgres_schema_url: str) -> Iterator[DatabaseRelay]:
-    with relay_for(postgres_schema_url) as relay:
-        yield relay
-
-
-@pytest.fixture
-def runtime(
-    relay: DatabaseRelay, postgres_schema_url: str, tmp_path: Path, twilio: FakeTwilio
-) -> Iterator[Runtime]:
-    settings = make_settings(
-        tmp_path / "data",
-        relay.url(postgres_schema_url),
-        **twilio.env(INSPRAAK_PUBLIC_URL=PUBLIC_URL),
-    )
-    rt = Runtime.start(settings, poolclass=NullPool)
-    upgrade(rt.db.engine)
-    with rt.db.session() as session:
-        seed_demo(session)
-        session.commit()
-    yield rt
-    rt.db.dispose()
+def runtime(outage_settings: Callable[..., Settings], twilio: FakeTwilio) -> Iterator[Runtime]:
+    with demo_runtime(outage_settings(**twilio.env(INSPRAAK_PUBLIC_URL=PUBLIC_URL))) as rt:
+        yield rt
 
 
 @pytest.fixture
 def client(runtime: Runtime) -> FlaskClient:
-    app = create_app(runtime_=runtime)
-    app.config["TESTING"] = True
-    return app.test_client()
+    return web_client(runtime)
 
 
 def _stored(runtime: Runtime) -> dict[str, tuple[str, str]]:

@@ -103,7 +103,7 @@ class Caller:
         """POST to `url` as Twilio, signed for the public URL."""
         params = self.params(**extra)
         headers = {"X-Twilio-Signature": sign(url, params)}
-        return self.client.post(urlsplit(url).path, data=params, headers=headers)
+        return self.client.post(_path(url), data=params, headers=headers)
 
     def dial(self) -> ET.Element:
         """Call in and return the greeting's TwiML."""
@@ -139,7 +139,13 @@ class Caller:
             **fields,
         }
         headers = {"X-Twilio-Signature": sign(target, params)}
-        return self.client.post(urlsplit(target).path, data=params, headers=headers)
+        return self.client.post(_path(target), data=params, headers=headers)
+
+
+def _path(url: str) -> str:
+    """Return the path and query of a public URL, to request from the test client."""
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
 def recording_fields(sid: str, url: str, seconds: int) -> dict[str, str]:

@@ -1,0 +1,89 @@
+"""Calls while the database is away: the menu goes on, the message is kept and stored after.
+
+The real PostgreSQL server is reached through a relay the test cuts like a server restart;
+Twilio is the fake account on 127.0.0.1, which serves the recordings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlalchemy import select
+
+from intake.config import Settings
+from intake.jobs.worker import Worker
+from intake.models import Attachment, Contribution, Job, JobStatus
+from intake.runtime import Runtime
+from tests.channels.voice.conftest import PUBLIC_URL, Caller, record_of, spoken_text
+from tests.support.dbproxy import DatabaseRelay
+from tests.support.outage import demo_runtime, web_client
+from tests.support.twilio import FakeTwilio
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def runtime(outage_settings: Callable[..., Settings], twilio: FakeTwilio) -> Iterator[Runtime]:
+    with demo_runtime(outage_settings(**twilio.env(INSPRAAK_PUBLIC_URL=PUBLIC_URL))) as rt:
+        yield rt
+
+
+def _stored(runtime: Runtime) -> dict[str, Contribution]:
+    with runtime.db.session(write=False) as session:
+        found = session.scalars(select(Contribution)).all()
+        return {str(c.channel_message_id): c for c in found}
+
+
+def test_calls_during_an_outage_are_recorded_and_stored_once_after(
+    runtime: Runtime, relay: DatabaseRelay, twilio: FakeTwilio
+) -> None:
+    client = web_client(runtime)
+    # One caller is in the middle of the menu when the database goes away …
+    during = Caller(client, number="+32470200001")
+    question = during.press(during.dial(), "2")
+    relay.cut()
+    audio = {"fr": b"RIFF-fr-recording", "en": b"RIFF-en-recording"}
+    first_sid, first_url = twilio.add_recording(audio["fr"])
+    thanks = during.record(question, first_sid, first_url)
+    assert spoken_text(thanks)[0] == "Merci. Nous avons bien reçu votre message."
+    assert thanks.find("Hangup") is not None
+    assert during.callback(question, first_sid, first_url).status_code == 204
+    # … and Twilio sends the callback once more while it still is.
+    assert during.callback(question, first_sid, first_url).status_code == 204
+
+    # Another calls while it is away: Dutch greeting, a language, then a recording.
+    late = Caller(client, number="+32470200002")
+    greeting = late.dial()
+    assert spoken_text(greeting)[0] == "Welkom bij Inspraak, de telefoonlijn van de gemeente."
+    prompt = late.press(greeting, "3")
+    assert spoken_text(prompt)[0] == "Tell us after the tone what you want to say to the council."
+    record_of(prompt)
+    second_sid, second_url = twilio.add_recording(audio["en"])
+    assert spoken_text(late.record(prompt, second_sid, second_url))[0].startswith("Thank you.")
+    assert late.callback(prompt, second_sid, second_url).status_code == 204
+    assert runtime.spool.depth() == 6
+
+    relay.restore()
+    Worker(runtime, poll_seconds=0.01).run(until_idle=True)
+    stored = _stored(runtime)
+    assert set(stored) == {first_sid, second_sid}
+    assert runtime.spool.depth() == 0
+    with runtime.db.session(write=False) as session:
+        demo = session.scalars(select(Contribution.consultation_id)).all()
+        fetched = session.scalars(select(Job).where(Job.kind == "voice.fetch_recording")).all()
+        files = {a.contribution_id: a.sha256 for a in session.scalars(select(Attachment))}
+    assert len(set(demo)) == 1 and demo[0] is not None
+    assert [job.status for job in fetched] == [JobStatus.DONE, JobStatus.DONE]
+    for sid, language in ((first_sid, "fr"), (second_sid, "en")):
+        contribution = stored[sid]
+        assert contribution.language == language
+        assert contribution.contributor_id is not None  # the number that called, as a hash
+        kept = runtime.media.path(files[contribution.id]).read_bytes()
+        assert kept == audio[language]
+    # A later replay of the same callback (a crash before the spool file went) adds nothing.
+    relay.cut()
+    assert during.callback(question, first_sid, first_url).status_code == 204
+    relay.restore()
+    Worker(runtime, poll_seconds=0.01).run(until_idle=True)
+    assert set(_stored(runtime)) == {first_sid, second_sid}
