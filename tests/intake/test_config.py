@@ -14,6 +14,7 @@ def test_defaults_put_everything_in_the_data_dir(tmp_path: Path) -> None:
     assert settings.database_url == f"sqlite:///{tmp_path / 'inspraak.db'}"
     assert settings.media_dir == tmp_path / "media"
     assert settings.twilio_account_sid is None and settings.telegram_bot_token is None
+    assert settings.database_timeout_seconds == 30
 
 
 def test_a_secret_is_generated_once_and_reused(tmp_path: Path) -> None:
@@ -33,6 +34,7 @@ def test_a_secret_is_generated_once_and_reused(tmp_path: Path) -> None:
         ("INSPRAAK_WEB_RATE_LIMIT", "0", "at least 1"),
         ("INSPRAAK_SMS_REGIONS", "BE,Belgium", "two-letter country codes"),
         ("INSPRAAK_CONFIRMATIONS_PER_DAY", "lots", "whole number"),
+        ("INSPRAAK_DATABASE_TIMEOUT", "0", "at least 1"),
         ("INSPRAAK_VOSK_MODEL_NL", "/nonexistent/model", "not a folder"),
         ("TWILIO_ACCOUNT_SID", "AC123", "Set both TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN"),
     ],
