@@ -13,7 +13,6 @@ from channels.voice.adapter import (
     VOICE,
     Choices,
     Recording,
-    caller_hash,
     to_inbound,
 )
 from intake import consultations, conversations
@@ -68,15 +67,14 @@ def store_recording(session: Session, secret: str, recording: Recording) -> tupl
     return choices, receive(session, to_inbound(recording, choices))
 
 
-def remember_caller(session: Session, secret: str, call_sid: str, number: str) -> None:
-    """Keep who called for a call the menu could not note down (the database was away)."""
+def remember_caller(session: Session, secret: str, call_sid: str, caller: str | None) -> None:
+    """Keep who called (a keyed hash) for a call the menu could not note down."""
     if conversations.current(session, VOICE, call_key(secret, call_sid)) is None:
-        choices = Choices(caller_hash=caller_hash(secret, number))
-        save_choices(session, secret, call_sid, "language", choices)
+        save_choices(session, secret, call_sid, "language", Choices(caller_hash=caller))
 
 
 def complete_choices(
-    session: Session, secret: str, call_sid: str, language: str | None, number: str
+    session: Session, secret: str, call_sid: str, language: str | None, caller: str | None
 ) -> None:
     """Fill in what a call kept through the database's absence did not note down.
 
@@ -88,8 +86,8 @@ def complete_choices(
         return
     if language in LANGUAGE_DIGITS.values():
         choices = replace(choices, language=language)
-    if choices.caller_hash is None and number:
-        choices = replace(choices, caller_hash=caller_hash(secret, number))
+    if choices.caller_hash is None:
+        choices = replace(choices, caller_hash=caller)
     available = open_consultations(session)
     if len(available) == 1:
         choices = replace(choices, consultation_id=available[0].id)

@@ -51,6 +51,10 @@ from intake.spool import Entry
 log = logging.getLogger("inspraak.voice")
 blueprint = Blueprint("voice", __name__, url_prefix="/hooks/twilio")
 MAX_TRIES = 3
+# What a replay reads of a spooled request (the caller's number goes as its hash).
+SPOOLED_FIELDS = frozenset(
+    {"CallSid", "RecordingSid", "RecordingUrl", "RecordingDuration", "RecordingStatus"}
+)
 
 
 def _url(step: str, language: str | None = None) -> str:
@@ -160,9 +164,18 @@ def _record_only(language: str) -> Response:
 
 
 def _spool(message_id: str, step: str, error: DBAPIError) -> None:
-    """Keep a request the database could not take, for `replay`; raise OSError if it cannot."""
+    """Keep a request the database could not take, for `replay`; raise OSError if it cannot.
+
+    Only what the replay needs: the caller's number as its keyed hash, never in clear.
+    """
     log.warning("call %s spooled: database unavailable (%s)", step, describe(error))
-    payload = {"step": step, "language": _language(), "form": dict(request.form)}
+    number = request.form.get("From", "")
+    payload = {
+        "step": step,
+        "language": _language(),
+        "caller": caller_hash(runtime().settings.secret_key, number) if number else None,
+        "form": {k: v for k, v in request.form.items() if k in SPOOLED_FIELDS},
+    }
     runtime().spool.put(Entry(VOICE, message_id, payload))
 
 
@@ -243,17 +256,15 @@ def recording_status() -> Response:
 
 def replay(rt: Runtime, entry: Entry) -> None:
     """Store what a call spooled as the webhooks would have: who called, or the recording."""
-    form = entry.payload["form"]
+    form, caller = entry.payload["form"], entry.payload["caller"]
     secret = rt.settings.secret_key
     with rt.db.session() as session:
         if entry.payload["step"] == "call":
-            call = Call.from_form(form)
-            remember_caller(session, secret, call.sid, call.caller)
+            remember_caller(session, secret, Call.from_form(form).sid, caller)
         else:
             recording = Recording.from_form(form)
-            complete_choices(
-                session, secret, recording.call_sid, entry.payload["language"], form.get("From", "")
-            )
+            language = entry.payload["language"]
+            complete_choices(session, secret, recording.call_sid, language, caller)
             _, receipt = store_recording(session, secret, recording)
             if receipt.created:
                 log.info("voice contribution %s stored from the spool", receipt.id)

@@ -63,6 +63,8 @@ def test_calls_during_an_outage_are_recorded_and_stored_once_after(
     assert spoken_text(late.record(prompt, second_sid, second_url))[0].startswith("Thank you.")
     assert late.callback(prompt, second_sid, second_url).status_code == 204
     assert runtime.spool.depth() == 6
+    spooled = b"".join(p.read_bytes() for p in runtime.spool.folder.glob("*.jsonl"))
+    assert b"+32470200002" not in spooled and b"32470200002" not in spooled
 
     relay.restore()
     Worker(runtime, poll_seconds=0.01).run(until_idle=True)
