@@ -1,12 +1,14 @@
 """Telegram while the database is away: thanked at once, stored and answered after.
 
 The real PostgreSQL server is reached through a relay the test cuts like a server restart;
-the Bot API is the fake server on 127.0.0.1, which records what the bot sends.
+SQLite is locked by another process. The Bot API is the fake server on 127.0.0.1, which
+records what the bot sends.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -18,11 +20,10 @@ from intake.jobs.worker import Worker
 from intake.models import Contribution
 from intake.runtime import Runtime
 from intake.spool import Entry
+from tests.conftest import make_settings
 from tests.support.dbproxy import DatabaseRelay
-from tests.support.outage import demo_runtime, web_client
+from tests.support.outage import demo_runtime, sqlite_locked, web_client
 from tests.support.telegram import SECRET, FakeTelegram, fake_telegram, message
-
-pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
@@ -60,6 +61,7 @@ def _work(runtime: Runtime) -> None:
     Worker(runtime, poll_seconds=0.01).run(until_idle=True)
 
 
+@pytest.mark.postgres
 def test_updates_sent_during_an_outage_are_stored_once_and_answered_with_their_reference(
     runtime: Runtime, client: FlaskClient, relay: DatabaseRelay, api: FakeTelegram
 ) -> None:
@@ -105,6 +107,7 @@ def test_updates_sent_during_an_outage_are_stored_once_and_answered_with_their_r
     assert len(_stored(runtime)) == 4 and len(api.sent()) == count
 
 
+@pytest.mark.postgres
 def test_long_polling_spools_too_while_the_database_is_away(
     runtime: Runtime, relay: DatabaseRelay, api: FakeTelegram
 ) -> None:
@@ -120,3 +123,22 @@ def test_long_polling_spools_too_while_the_database_is_away(
     stored = _stored(runtime)
     assert list(stored) == [str(update["update_id"])]
     assert stored[str(update["update_id"])] in api.sent()[-1].text
+
+
+def test_updates_arriving_while_sqlite_is_locked_are_stored_once_after(
+    tmp_path: Path, api: FakeTelegram
+) -> None:
+    settings = make_settings(tmp_path / "data", INSPRAAK_DATABASE_TIMEOUT="1", **api.env())
+    with demo_runtime(settings) as runtime:
+        client = web_client(runtime)
+        update = message(5_550_301, "Een bank bij de bushalte")
+        with sqlite_locked(runtime):
+            answer = _post(client, update)
+            assert _post(client, update) == answer  # delivered again while still locked
+        assert answer is not None and answer["text"].startswith("Bedankt!")
+        assert runtime.spool.depth() == 2
+        _work(runtime)
+        stored = _stored(runtime)
+        assert list(stored) == [str(update["update_id"])]
+        (sent,) = api.sent()
+        assert sent.chat_id == 5_550_301 and stored[str(update["update_id"])] in sent.text
