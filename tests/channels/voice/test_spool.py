@@ -1,12 +1,14 @@
 """Calls while the database is away: the menu goes on, the message is kept and stored after.
 
 The real PostgreSQL server is reached through a relay the test cuts like a server restart;
-Twilio is the fake account on 127.0.0.1, which serves the recordings.
+SQLite is locked by another process. Twilio is the fake account on 127.0.0.1, which serves
+the recordings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -16,11 +18,10 @@ from intake.jobs.worker import Worker
 from intake.models import Attachment, Contribution, Job, JobStatus
 from intake.runtime import Runtime
 from tests.channels.voice.conftest import PUBLIC_URL, Caller, record_of, spoken_text
+from tests.conftest import make_settings
 from tests.support.dbproxy import DatabaseRelay
-from tests.support.outage import demo_runtime, web_client
+from tests.support.outage import demo_runtime, sqlite_locked, web_client
 from tests.support.twilio import FakeTwilio
-
-pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
@@ -35,6 +36,7 @@ def _stored(runtime: Runtime) -> dict[str, Contribution]:
         return {str(c.channel_message_id): c for c in found}
 
 
+@pytest.mark.postgres
 def test_calls_during_an_outage_are_recorded_and_stored_once_after(
     runtime: Runtime, relay: DatabaseRelay, twilio: FakeTwilio
 ) -> None:
@@ -89,3 +91,24 @@ def test_calls_during_an_outage_are_recorded_and_stored_once_after(
     relay.restore()
     Worker(runtime, poll_seconds=0.01).run(until_idle=True)
     assert set(_stored(runtime)) == {first_sid, second_sid}
+
+
+def test_a_call_while_sqlite_is_locked_leaves_a_voicemail_stored_after(
+    tmp_path: Path, twilio: FakeTwilio
+) -> None:
+    env = twilio.env(INSPRAAK_PUBLIC_URL=PUBLIC_URL, INSPRAAK_DATABASE_TIMEOUT="1")
+    with demo_runtime(make_settings(tmp_path / "data", **env)) as runtime:
+        caller = Caller(web_client(runtime), number="+32470200003")
+        sid, url = twilio.add_recording(b"RIFF-nl-recording")
+        with sqlite_locked(runtime):
+            prompt = caller.press(caller.dial(), None)  # no key: Dutch
+            assert spoken_text(prompt)[0] == "Vertel ons na de toon wat u de gemeente wilt zeggen."
+            thanks = caller.record(prompt, sid, url)
+            assert spoken_text(thanks) == [
+                "Bedankt. Wij hebben uw bericht goed ontvangen.",
+                "Tot ziens.",
+            ]
+        Worker(runtime, poll_seconds=0.01).run(until_idle=True)
+        (contribution,) = _stored(runtime).values()
+        assert contribution.channel_message_id == sid and contribution.language == "nl"
+        assert contribution.consultation_id is not None and contribution.contributor_id is not None
