@@ -200,7 +200,7 @@ def _next(session: Session, call: Call, choices: Choices, *, retry: bool) -> Res
     if choices.tries >= MAX_TRIES:
         return _xml(texts.goodbye(choices.language, N_("Die keuze bestaat niet.")))
     menu = [c for c in consultations if c.phone_digit is not None]
-    step = _url("voice/consultation")
+    step = _url("voice/consultation", choices.language)
     return _xml(texts.consultation_menu(choices.language, menu, step, step, retry=retry))
 
 

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from intake.app import create_app
-from intake.consultations import seed_demo
+from intake.consultations import save, seed_demo
 from intake.migrations import upgrade
 from intake.runtime import Runtime
 from tests.conftest import make_settings
@@ -50,6 +50,24 @@ def start_runtime(data_dir: Path, **env: str) -> Runtime:
         seed_demo(session)
         session.commit()
     return rt
+
+
+def add_second_consultation(runtime: Runtime) -> None:
+    """Open a second consultation, phone digit 2, so the menu asks which one."""
+    with runtime.db.session() as session:
+        save(
+            session,
+            {
+                "slug": "fietspad",
+                "status": "open",
+                "phone_digit": 2,
+                "texts": {
+                    "nl": {"title": "Het fietspad", "question": "Waar moet het fietspad komen?"},
+                    "fr": {"title": "La piste cyclable", "question": "Où la mettre ?"},
+                },
+            },
+        )
+        session.commit()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from intake.consultations import save, set_status
+from intake.consultations import set_status
 from intake.jobs.worker import Worker
 from intake.models import (
     Attachment,
@@ -19,30 +19,19 @@ from intake.models import (
 )
 from intake.references import spoken
 from intake.runtime import Runtime
-from tests.channels.voice.conftest import CALLER, Caller, record_of, spoken_text
+from tests.channels.voice.conftest import (
+    CALLER,
+    Caller,
+    add_second_consultation,
+    record_of,
+    spoken_text,
+)
 from tests.support.twilio import ACCOUNT_SID, FakeTwilio, new_sid, sign
 
 
 def _contributions(runtime: Runtime) -> list[Contribution]:
     with runtime.db.session() as session:
         return list(session.scalars(select(Contribution).order_by(Contribution.id)))
-
-
-def _add_second_consultation(runtime: Runtime) -> None:
-    with runtime.db.session() as session:
-        save(
-            session,
-            {
-                "slug": "fietspad",
-                "status": "open",
-                "phone_digit": 2,
-                "texts": {
-                    "nl": {"title": "Het fietspad", "question": "Waar moet het fietspad komen?"},
-                    "fr": {"title": "La piste cyclable", "question": "Où la mettre ?"},
-                },
-            },
-        )
-        session.commit()
 
 
 def test_the_greeting_offers_three_languages_and_falls_back_to_dutch(
@@ -132,7 +121,7 @@ def test_a_dutch_call_is_transcribed_with_words_and_timings(
 def test_with_two_consultations_the_caller_picks_one_by_its_digit(
     voice_client: FlaskClient, voice_runtime: Runtime, twilio: FakeTwilio, phone_wav: bytes
 ) -> None:
-    _add_second_consultation(voice_runtime)
+    add_second_consultation(voice_runtime)
     caller = Caller(voice_client)
     menu = caller.press(caller.dial(), "2")
     sentences = spoken_text(menu)
@@ -153,7 +142,7 @@ def test_with_two_consultations_the_caller_picks_one_by_its_digit(
 def test_a_caller_who_keeps_pressing_nothing_is_let_go(
     voice_client: FlaskClient, voice_runtime: Runtime
 ) -> None:
-    _add_second_consultation(voice_runtime)
+    add_second_consultation(voice_runtime)
     caller = Caller(voice_client)
     document = caller.press(caller.dial(), "1")
     for _ in range(3):

@@ -17,7 +17,13 @@ from intake.config import Settings
 from intake.jobs.worker import Worker
 from intake.models import Attachment, Contribution, Job, JobStatus
 from intake.runtime import Runtime
-from tests.channels.voice.conftest import PUBLIC_URL, Caller, record_of, spoken_text
+from tests.channels.voice.conftest import (
+    PUBLIC_URL,
+    Caller,
+    add_second_consultation,
+    record_of,
+    spoken_text,
+)
 from tests.conftest import make_settings
 from tests.support.dbproxy import DatabaseRelay
 from tests.support.outage import demo_runtime, sqlite_locked, web_client
@@ -112,3 +118,25 @@ def test_a_call_while_sqlite_is_locked_leaves_a_voicemail_stored_after(
         (contribution,) = _stored(runtime).values()
         assert contribution.channel_message_id == sid and contribution.language == "nl"
         assert contribution.consultation_id is not None and contribution.contributor_id is not None
+
+
+def test_a_caller_at_the_consultation_menu_when_sqlite_locks_is_heard_in_their_language(
+    tmp_path: Path, twilio: FakeTwilio
+) -> None:
+    env = twilio.env(INSPRAAK_PUBLIC_URL=PUBLIC_URL, INSPRAAK_DATABASE_TIMEOUT="1")
+    with demo_runtime(make_settings(tmp_path / "data", **env)) as runtime:
+        add_second_consultation(runtime)
+        caller = Caller(web_client(runtime), number="+32470200004")
+        menu = caller.press(caller.dial(), "2")
+        sid, url = twilio.add_recording(b"RIFF-fr-recording")
+        with sqlite_locked(runtime):
+            prompt = caller.press(menu, "2")
+            assert (
+                spoken_text(prompt)[0]
+                == "Dites-nous après le bip ce que vous voulez dire à la commune."
+            )
+            assert spoken_text(caller.record(prompt, sid, url))[0].startswith("Merci.")
+        Worker(runtime, poll_seconds=0.01).run(until_idle=True)
+        (contribution,) = _stored(runtime).values()
+        # Two consultations open and the choice not kept: a person files it.
+        assert contribution.language == "fr" and contribution.consultation_id is None
