@@ -94,7 +94,7 @@ def record_only(language: str, action: str, callback: str) -> VoiceResponse:
         say(
             response,
             language,
-            _("Vertel ons na de toon wat u de gemeente wilt zeggen."),
+            _("Vertel ons wat u de gemeente wilt zeggen."),
             _("Wij nemen uw antwoord op. De gemeente gebruikt het alleen voor deze inspraak."),
             _(
                 "Spreek na de toon. U hebt %(minutes)s minuten. Druk op hekje als u klaar bent.",

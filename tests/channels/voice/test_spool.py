@@ -65,7 +65,7 @@ def test_calls_during_an_outage_are_recorded_and_stored_once_after(
     greeting = late.dial()
     assert spoken_text(greeting)[0] == "Welkom bij Inspraak, de telefoonlijn van de gemeente."
     prompt = late.press(greeting, "3")
-    assert spoken_text(prompt)[0] == "Tell us after the tone what you want to say to the council."
+    assert spoken_text(prompt)[0] == "Tell us what you want to say to the council."
     record_of(prompt)
     second_sid, second_url = twilio.add_recording(audio["en"])
     assert spoken_text(late.record(prompt, second_sid, second_url))[0].startswith("Thank you.")
@@ -108,7 +108,7 @@ def test_a_call_while_sqlite_is_locked_leaves_a_voicemail_stored_after(
         sid, url = twilio.add_recording(b"RIFF-nl-recording")
         with sqlite_locked(runtime):
             prompt = caller.press(caller.dial(), None)  # no key: Dutch
-            assert spoken_text(prompt)[0] == "Vertel ons na de toon wat u de gemeente wilt zeggen."
+            assert spoken_text(prompt)[0] == "Vertel ons wat u de gemeente wilt zeggen."
             thanks = caller.record(prompt, sid, url)
             assert spoken_text(thanks) == [
                 "Bedankt. Wij hebben uw bericht goed ontvangen.",
@@ -131,10 +131,7 @@ def test_a_caller_at_the_consultation_menu_when_sqlite_locks_is_heard_in_their_l
         sid, url = twilio.add_recording(b"RIFF-fr-recording")
         with sqlite_locked(runtime):
             prompt = caller.press(menu, "2")
-            assert (
-                spoken_text(prompt)[0]
-                == "Dites-nous après le bip ce que vous voulez dire à la commune."
-            )
+            assert spoken_text(prompt)[0] == "Dites-nous ce que vous voulez dire à la commune."
             assert spoken_text(caller.record(prompt, sid, url))[0].startswith("Merci.")
         Worker(runtime, poll_seconds=0.01).run(until_idle=True)
         (contribution,) = _stored(runtime).values()
