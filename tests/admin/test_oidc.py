@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -244,7 +245,7 @@ def test_passwords_can_be_kept_for_admins_only(
         runtime.settings.data_dir,
         **provider.settings(INSPRAAK_OIDC_ROLES=ROLES, INSPRAAK_PASSWORD_SIGN_IN="admins"),
     )
-    app = create_app(runtime_=Runtime(strict, runtime.db, runtime.media, runtime.registry))
+    app = create_app(runtime_=replace(runtime, settings=strict))
     refused = sign_in(app.test_client(), "redactie@gemeente.be", PASSWORD)
     assert refused.status_code == 403
     assert "met de knop hieronder" in refused.get_data(as_text=True)
@@ -259,7 +260,7 @@ def test_passwords_can_be_switched_off(runtime: Runtime, provider: Provider) -> 
         runtime.settings.data_dir,
         **provider.settings(INSPRAAK_OIDC_ROLES=ROLES, INSPRAAK_PASSWORD_SIGN_IN="off"),
     )
-    app = create_app(runtime_=Runtime(off, runtime.db, runtime.media, runtime.registry))
+    app = create_app(runtime_=replace(runtime, settings=off))
     client = app.test_client()
     page = client.get("/admin/login").get_data(as_text=True)
     assert 'name="password"' not in page
@@ -295,7 +296,7 @@ def test_an_unreachable_provider_gets_a_clear_message(runtime: Runtime) -> None:
         INSPRAAK_OIDC_CLIENT_ID="inspraak",
         INSPRAAK_OIDC_CLIENT_SECRET="secret",
     )
-    app = create_app(runtime_=Runtime(nowhere, runtime.db, runtime.media, runtime.registry))
+    app = create_app(runtime_=replace(runtime, settings=nowhere))
     answer = app.test_client().get("/admin/login/oidc")
     assert answer.status_code == 502
     assert "antwoordt niet" in answer.get_data(as_text=True)
