@@ -31,8 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
-
+from intake.db import UNAVAILABLE
 from intake.files import FILE_MODE, private_dir
 from intake.models import utcnow
 
@@ -56,8 +55,8 @@ class UnknownChannelError(Exception):
     """A spooled entry names a channel with no replay handler in this installation."""
 
 
-# Stores one entry through its channel; raises a database error to stop the replay (the
-# database went away again) or any other error to set that one entry aside.
+# Stores one entry through its channel; raises one of `intake.db.UNAVAILABLE` to stop the
+# replay (the database went away again), any other error to set that one entry aside.
 Replayer = Callable[[Entry], None]
 
 
@@ -217,7 +216,7 @@ class Spool:
             try:
                 replayer(entry)
             except Exception as error:
-                if isinstance(error, DBAPIError):
+                if isinstance(error, UNAVAILABLE):
                     # Keep this entry and the rest for the next replay.
                     path.write_bytes(b"".join(lines[number - 1 :]))
                     raise

@@ -11,7 +11,6 @@ import logging
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, abort, request
-from sqlalchemy.exc import DBAPIError
 
 from channels.sms import texts
 from channels.sms.adapter import WHATSAPP, MalformedMessageError, TwilioMessage
@@ -20,6 +19,7 @@ from channels.sms.language import detect
 from channels.twilio.client import send_message
 from channels.twilio.signature import twilio_webhook
 from intake.current import runtime
+from intake.db import UNAVAILABLE
 from intake.errors import describe
 from intake.i18n import DEFAULT_LANGUAGE, using_language
 from intake.runtime import Runtime
@@ -52,7 +52,7 @@ def incoming() -> Response:
         abort(400)
     try:
         return twiml(answer(rt.db, message, settings))
-    except DBAPIError as error:
+    except UNAVAILABLE as error:
         log.warning("message %s spooled: database unavailable (%s)", message.sid, describe(error))
     rt.spool.put(Entry(message.channel, message.sid, dict(request.form)))
     with using_language(detect(message.body) or DEFAULT_LANGUAGE) as language:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import threading
 
-from sqlalchemy.exc import DBAPIError
 from telegram import Update
 from telegram.error import TelegramError
 
 from channels.telegram import client
 from channels.telegram.adapter import CHANNEL
 from channels.telegram.dialogue import Immediate, handle_update, while_away
+from intake.db import UNAVAILABLE
 from intake.errors import describe
 from intake.runtime import Runtime
 from intake.spool import Entry
@@ -62,7 +62,7 @@ class Poller:
                 with self.runtime.db.session() as session:
                     immediate = handle_update(session, self.runtime, update)
                     session.commit()
-            except DBAPIError as error:
+            except UNAVAILABLE as error:
                 # As the webhook does: kept on disk, stored by the replay once the database is back.
                 log.warning(
                     "update %s spooled: database unavailable (%s)",

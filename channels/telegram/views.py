@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, abort, jsonify, request
-from sqlalchemy.exc import DBAPIError
 from telegram import Update
 from werkzeug.wrappers import Response
 
@@ -19,6 +18,7 @@ from channels.telegram.adapter import CHANNEL
 from channels.telegram.dialogue import handle_update, while_away
 from channels.telegram.secret import telegram_webhook
 from intake.current import db_session, runtime
+from intake.db import UNAVAILABLE
 from intake.errors import describe
 from intake.runtime import Runtime
 from intake.spool import Entry
@@ -43,7 +43,7 @@ def webhook() -> Response:
         session = db_session()
         immediate = handle_update(session, rt, update)
         session.commit()
-    except DBAPIError as error:
+    except UNAVAILABLE as error:
         log.warning(
             "update %s spooled: database unavailable (%s)", update.update_id, describe(error)
         )

@@ -42,6 +42,7 @@ from channels.voice.dialogue import (
 from intake import quotas
 from intake.config import Quota, Settings
 from intake.current import db_session, runtime
+from intake.db import UNAVAILABLE
 from intake.errors import describe
 from intake.i18n import N_
 from intake.models import utcnow
@@ -84,7 +85,7 @@ def start() -> Response:
     call = _call()
     try:
         return _start(call)
-    except DBAPIError as error:
+    except UNAVAILABLE as error:
         _spool(call.sid, "call", error)
     return _xml(texts.language_menu(_url("voice/language"), _url("voice/language")))
 
@@ -132,7 +133,7 @@ def language() -> Response:
         session = db_session()
         choices = load_choices(session, runtime().settings.secret_key, call.sid)
         return _next(session, call, replace(choices, language=chosen, tries=0), retry=False)
-    except DBAPIError as error:
+    except UNAVAILABLE as error:
         log.warning("call menu without the database (%s)", describe(error))
     return _record_only(chosen)
 
@@ -147,7 +148,7 @@ def consultation() -> Response:
         choices = load_choices(session, runtime().settings.secret_key, call.sid)
         tries = choices.tries + 1
         return _next(session, call, replace(choices, tries=tries), retry=bool(call.digits))
-    except DBAPIError as error:
+    except UNAVAILABLE as error:
         log.warning("call menu without the database (%s)", describe(error))
     return _record_only(_language())
 
@@ -225,12 +226,12 @@ def done() -> Response:
         try:
             choices = load_choices(db_session(), runtime().settings.secret_key, call.sid)
             language = choices.language
-        except DBAPIError:
+        except UNAVAILABLE:
             language = _language()
         return _xml(texts.goodbye(language, N_("We hebben niets gehoord.")))
     try:
         choices, reference = _store(recording)
-    except DBAPIError as error:
+    except UNAVAILABLE as error:
         _spool(recording.sid, "recording", error)
         return _xml(texts.kept(_language()))
     return _xml(texts.thanks(choices.language, reference))
@@ -249,7 +250,7 @@ def recording_status() -> Response:
         abort(400)
     try:
         _store(recording)
-    except DBAPIError as error:
+    except UNAVAILABLE as error:
         _spool(recording.sid, "recording", error)
     return Response(status=204)
 

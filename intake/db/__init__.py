@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from intake.db.groupcommit import GroupCommit
@@ -25,6 +25,10 @@ T = TypeVar("T")
 # Where statements run: an ORM session, or a Core connection on paths where the session's
 # own bookkeeping would cost more than the statements (every incoming message).
 Executor = Session | Connection
+
+# What a database that is away raises: unreachable, restarted, locked past its timeout, out of
+# disk. A refused write (a constraint, a bad value) is not one: it would fail again on replay.
+UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 def _tuner(timeout: float) -> Callable[[Any, Any], None]:

@@ -13,7 +13,7 @@ from types import FrameType
 
 from sqlalchemy.exc import DBAPIError
 
-from intake.db import upsert
+from intake.db import UNAVAILABLE, upsert
 from intake.errors import describe
 from intake.jobs import (
     ClaimedJob,
@@ -71,7 +71,7 @@ class Worker:
                 job = self._claim()
                 if job is not None:
                     self.run_job(job)
-            except DBAPIError as error:
+            except UNAVAILABLE as error:
                 pause = min(max(pause * 2, self.poll_seconds), MAX_DATABASE_PAUSE)
                 log.warning("database unavailable (%s), retrying in %.0f s", describe(error), pause)
                 self._stopping.wait(pause)
