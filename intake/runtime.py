@@ -31,7 +31,7 @@ class Runtime:
             settings=settings,
             db=Database(settings.database_url, **engine_options),
             media=LocalMediaStore(settings.media_dir),
-            registry=discover(settings.extra_plugins),
+            registry=discover(settings.extra_plugins, settings),
             spool=Spool(settings.spool_dir),
         )
 
