@@ -94,7 +94,7 @@ class Settings:
     oidc_groups_claim: str = "groups"
     password_sign_in: str = "on"
     # Outgoing mail: smtp://user:pass@host:587 (STARTTLS) or smtps://…:465; None: no e-mail.
-    smtp_url: str | None = None
+    smtp_url: str | None = field(default=None, repr=False)  # holds a password
     mail_from: str | None = None
 
     @property

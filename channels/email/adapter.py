@@ -14,6 +14,29 @@ EMAIL = "email"
 _LINK = re.compile(r"https?://[^\s<>\"']+")
 
 
+# No images, nothing fetched when opened, no tracked links: nothing tracks the reader.
+_PAGE = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width">
+<title>{title}</title>
+</head>
+<body style="font-family: sans-serif; font-size: 1.1em; line-height: 1.5; max-width: 40em;">
+<main>
+<h1 style="font-size: 1.3em;">{title}</h1>
+{paragraphs}
+</main>
+<footer>
+<hr>
+<p>{why}<br>
+<a href="{stop_url}">{stop}</a></p>
+</footer>
+</body>
+</html>
+"""
+
+
 def _html(body: str, about: Outgoing, title: str, stop_url: str) -> str:
     why, stop = footer(about.language)
     paragraphs = []
@@ -21,14 +44,13 @@ def _html(body: str, about: Outgoing, title: str, stop_url: str) -> str:
         escaped = html.escape(paragraph)
         linked = _LINK.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped)
         paragraphs.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
-    # No images, no styles that hide text, nothing fetched when opened: nothing tracks.
-    return (
-        f'<!DOCTYPE html>\n<html lang="{html.escape(about.language)}">\n<head>\n'
-        '<meta charset="utf-8">\n<meta name="viewport" content="width=device-width">\n'
-        f"<title>{html.escape(title)}</title>\n</head>\n"
-        '<body style="font-family: sans-serif; font-size: 1.1em; line-height: 1.5; '
-        'max-width: 40em;">\n' + "\n".join(paragraphs) + f"\n<hr>\n<p>{html.escape(why)}<br>\n"
-        f'<a href="{html.escape(stop_url)}">{html.escape(stop)}</a></p>\n</body>\n</html>\n'
+    return _PAGE.format(
+        lang=html.escape(about.language),
+        title=html.escape(title),
+        paragraphs="\n".join(paragraphs),
+        why=html.escape(why),
+        stop_url=html.escape(stop_url),
+        stop=html.escape(stop),
     )
 
 

@@ -23,6 +23,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 USER = "inspraak"
 PASSWORD = "geheim wachtwoord"
+# The address an instance under test sends from.
+MAIL_FROM = "inspraak@gemeente.example.be"
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
@@ -27,35 +25,13 @@ from tests.security.contact_helpers import (
     start_town,
     work,
 )
-from tests.support.smtp import USER, MailServer, Received, smtp_server
+from tests.support.smtp import MAIL_FROM as FROM
+from tests.support.smtp import USER, MailServer, Received
 from tests.support.twilio import fake_twilio
 
 MARIA = "maria.peeters@example.be"
-FROM = "inspraak@gemeente.example.be"
+
 LINK = re.compile(re.escape(PUBLIC_URL) + r"/confirm/([A-Za-z0-9_-]{40,})")
-
-
-@pytest.fixture
-def smtp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MailServer]:
-    """A mail server whose certificate this process trusts."""
-    with smtp_server(tmp_path) as server:
-        monkeypatch.setenv("SSL_CERT_FILE", str(server.cert))
-        yield server
-
-
-@pytest.fixture
-def town(database_url: str, tmp_path: Path, smtp: MailServer) -> Iterator[Runtime]:
-    """An instance that sends mail through the test server, on SQLite and on PostgreSQL."""
-    with fake_twilio() as twilio:
-        runtime = start_town(
-            tmp_path / "data",
-            database_url,
-            twilio,
-            INSPRAAK_SMTP_URL=smtp.url(),
-            INSPRAAK_MAIL_FROM=f"Gemeente Inspraak <{FROM}>",
-        )
-        yield runtime
-        runtime.db.dispose()
 
 
 def _write_in(app: Flask, lang: str = "nl") -> str:
