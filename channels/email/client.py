@@ -56,6 +56,11 @@ def _connect(server: Server) -> smtplib.SMTP:
     connection = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT_SECONDS)
     try:
         connection.starttls(context=context)
+    except smtplib.SMTPNotSupportedError:
+        connection.close()
+        raise MailDeferredError(
+            f"mail server {server.host}:{server.port} offers no STARTTLS; nothing was sent"
+        ) from None
     except BaseException:
         connection.close()
         raise
@@ -88,6 +93,10 @@ def submit(url: str, mail: EmailMessage, recipient: str) -> None:
         if 500 <= error.smtp_code < 600:
             raise MailRefusedError(f"mail server refused the mail ({error.smtp_code})") from None
         raise MailDeferredError(f"mail server deferred the mail ({error.smtp_code})") from None
+    except smtplib.SMTPNotSupportedError:
+        raise MailDeferredError(
+            f"mail server {server.host}:{server.port} offers no login (AUTH); nothing was sent"
+        ) from None
     except (smtplib.SMTPException, OSError) as error:
         raise MailDeferredError(
             f"mail server {server.host}:{server.port} unreachable ({type(error).__name__})"

@@ -25,6 +25,7 @@ USER = "inspraak"
 PASSWORD = "geheim wachtwoord"
 # The address an instance under test sends from.
 MAIL_FROM = "inspraak@gemeente.example.be"
+IMPLICIT_TLS_WARNING = "ignore:Requiring AUTH while not requiring TLS:UserWarning"
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,12 @@ class MailServer:
     # Recipient address (lower case) → the answer to its RCPT TO, e.g. "550 5.1.1 No such user".
     refuse: dict[str, str] = field(default_factory=dict)
 
+    implicit_tls: bool = False
+
     def url(self) -> str:
-        """Return INSPRAAK_SMTP_URL for this server (STARTTLS on submission)."""
-        return f"smtp://{USER}:{PASSWORD.replace(' ', '%20')}@127.0.0.1:{self.port}"
+        """Return INSPRAAK_SMTP_URL for this server (STARTTLS, or TLS from the start)."""
+        scheme = "smtps" if self.implicit_tls else "smtp"
+        return f"{scheme}://{USER}:{PASSWORD.replace(' ', '%20')}@127.0.0.1:{self.port}"
 
     def to(self, address: str) -> list[Received]:
         """Return the mails delivered to `address`."""
@@ -119,21 +123,30 @@ def _free_port() -> int:
 
 
 @contextmanager
-def smtp_server(folder: Path) -> Iterator[MailServer]:
-    """Serve SMTP on 127.0.0.1 with STARTTLS required before AUTH, and AUTH before mail."""
+def smtp_server(folder: Path, *, tls: str = "starttls") -> Iterator[MailServer]:
+    """Serve SMTP on 127.0.0.1, AUTH required before mail.
+
+    `tls`: "starttls" (required before AUTH), "implicit" (TLS from the first byte) or "none"
+    (a server that offers no encryption at all).
+    """
     cert, key = _certificate(folder)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
-    server = MailServer(port=_free_port(), cert=cert)
+    server = MailServer(port=_free_port(), cert=cert, implicit_tls=tls == "implicit")
+    options: dict[str, Any] = {
+        "starttls": {"tls_context": context, "require_starttls": True, "auth_require_tls": True},
+        # aiosmtpd sees only STARTTLS as TLS (and warns: tests using this ignore
+        # IMPLICIT_TLS_WARNING); here the whole connection is.
+        "implicit": {"ssl_context": context, "auth_require_tls": False},
+        # Nothing to protect a password with: such a server should not ask for one.
+        "none": {"auth_required": False},
+    }[tls]
     controller = Controller(
         server,
         hostname="127.0.0.1",
         port=server.port,
-        tls_context=context,
-        require_starttls=True,
         authenticator=_authenticate,
-        auth_required=True,
-        auth_require_tls=True,
+        **{"auth_required": True, **options},
     )
     controller.start()
     try:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import re
-import socket
-from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-from intake.contacts import CONFIRM_JOB
 from intake.models import Contributor, Job, OutboundMessage, utcnow
 from intake.outbound import SEND_JOB
 from intake.runtime import Runtime
@@ -22,12 +19,10 @@ from tests.security.contact_helpers import (
     reference_on,
     staff,
     staff_post,
-    start_town,
     work,
 )
 from tests.support.smtp import MAIL_FROM as FROM
 from tests.support.smtp import USER, MailServer, Received
-from tests.support.twilio import fake_twilio
 
 MARIA = "maria.peeters@example.be"
 
@@ -169,26 +164,3 @@ def test_a_temporary_refusal_is_tried_again(town: Runtime, smtp: MailServer) -> 
     with town.db.session() as session:
         resident = session.scalars(select(Contributor)).one()
         assert not resident.unreachable and resident.address == MARIA
-
-
-def test_a_server_that_does_not_answer_is_tried_again(database_url: str, tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed = probe.getsockname()[1]  # nobody listens once the probe is closed
-    with fake_twilio() as twilio:
-        runtime = start_town(
-            tmp_path / "data",
-            database_url,
-            twilio,
-            INSPRAAK_SMTP_URL=f"smtp://u:p@127.0.0.1:{closed}",
-            INSPRAAK_MAIL_FROM=FROM,
-        )
-        try:
-            _write_in(app_of(runtime))
-            work(runtime)
-            with runtime.db.session() as session:
-                (job,) = session.scalars(select(Job).where(Job.kind == CONFIRM_JOB)).all()
-                assert (job.status, job.attempts) == ("queued", 1)
-                assert "unreachable" in (job.last_error or "")
-        finally:
-            runtime.db.dispose()
