@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import phonenumbers
 
@@ -93,6 +94,9 @@ class Settings:
     oidc_roles: tuple[RoleMapping, ...] = ()
     oidc_groups_claim: str = "groups"
     password_sign_in: str = "on"
+    # Outgoing mail: smtp://user:pass@host:587 (STARTTLS) or smtps://…:465; None: no e-mail.
+    smtp_url: str | None = field(default=None, repr=False)  # holds a password
+    mail_from: str | None = None
 
     @property
     def oidc_enabled(self) -> bool:
@@ -309,6 +313,36 @@ def _password_sign_in(env: Mapping[str, str], oidc: bool) -> str:
     return raw
 
 
+def _smtp(env: Mapping[str, str], public_url: str | None) -> tuple[str | None, str | None]:
+    url = env.get("INSPRAAK_SMTP_URL", "").strip() or None
+    sender = env.get("INSPRAAK_MAIL_FROM", "").strip() or None
+    if url is None:
+        if sender is not None:
+            raise ConfigError("INSPRAAK_MAIL_FROM needs INSPRAAK_SMTP_URL (the server to send by).")
+        return None, None
+    # The URL holds a password: it is never repeated in a message.
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise ConfigError("INSPRAAK_SMTP_URL has a port that is not a number.") from None
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ConfigError(
+            "INSPRAAK_SMTP_URL must look like smtp://user:password@host:587 (STARTTLS) or "
+            "smtps://user:password@host:465 (TLS from the start)."
+        )
+    if sender is None or not re.fullmatch(r"(.*<)?[^@<>\s]+@[^@<>\s]+\.[^@<>\s]+>?", sender):
+        raise ConfigError(
+            "INSPRAAK_MAIL_FROM must be the address mail is sent from, e.g. "
+            'inspraak@gemeente.be or "Gemeente Inspraak <inspraak@gemeente.be>".'
+        )
+    if public_url is None:
+        raise ConfigError(
+            "E-mail needs INSPRAAK_PUBLIC_URL: every mail carries a link to stop receiving mail."
+        )
+    return url, sender
+
+
 def _oidc(env: Mapping[str, str]) -> tuple[str | None, str | None, str | None]:
     names = ("INSPRAAK_OIDC_ISSUER", "INSPRAAK_OIDC_CLIENT_ID", "INSPRAAK_OIDC_CLIENT_SECRET")
     values = [env.get(name, "").strip() or None for name in names]
@@ -336,11 +370,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         )
     sid, token = _pair(env, "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
     issuer, client_id, client_secret = _oidc(env)
+    public_url = _url(env, "INSPRAAK_PUBLIC_URL", None)
+    smtp_url, mail_from = _smtp(env, public_url)
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
         secret_key=_secret(env, data_dir),
-        public_url=_url(env, "INSPRAAK_PUBLIC_URL", None),
+        public_url=public_url,
         vosk_models=_vosk_models(env),
         twilio_account_sid=sid,
         twilio_auth_token=token,
@@ -373,4 +409,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         oidc_roles=_oidc_roles(env),
         oidc_groups_claim=env.get("INSPRAAK_OIDC_GROUPS_CLAIM", "").strip() or "groups",
         password_sign_in=_password_sign_in(env, issuer is not None),
+        smtp_url=smtp_url,
+        mail_from=mail_from,
     )

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from intake.errors import SafeError
 from intake.jobs import PermanentJobError, enqueue
-from intake.models import Contributor, OutboundMessage, utcnow
-from intake.plugins import JobContext, Plugin
+from intake.models import Contribution, Contributor, OutboundMessage, utcnow
+from intake.plugins import JobContext, Outgoing, Plugin
 
 SEND_JOB = "outbound.send"
 
@@ -64,6 +64,15 @@ def queue_message(
     return message
 
 
+def outgoing(session: Session, message: OutboundMessage, purpose: str = "message") -> Outgoing:
+    """Describe a queued message for its sender: language, contribution reference, purpose."""
+    contribution = (
+        session.get(Contribution, message.contribution_id) if message.contribution_id else None
+    )
+    reference = contribution.reference if contribution is not None else None
+    return Outgoing(language=message.language, reference=reference, purpose=purpose)
+
+
 def send_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
     """Send one queued message through its channel's sender; idempotent once sent."""
     message = session.get(OutboundMessage, payload["message_id"])
@@ -76,11 +85,17 @@ def send_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> N
     if contributor is None or contributor.address is None or not may_receive(contributor):
         message.status = "suppressed"
         return
-    sender = ctx.runtime.registry.senders.get(message.channel)
-    if sender is None:
+    registry = ctx.runtime.registry
+    if message.channel not in registry.senders:
         raise PermanentJobError(f"no sender for channel {message.channel!r}")
     try:
-        message.provider_message_id = sender(ctx.runtime, contributor.address, message.body)
+        message.provider_message_id = registry.send(
+            message.channel,
+            ctx.runtime,
+            contributor.address,
+            message.body,
+            outgoing(session, message),
+        )
     except RecipientGoneError as error:
         # Never reachable again: the address has no use left, so it is not kept.
         contributor.unreachable = True

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from intake.jobs import declare_heavy
 
 if TYPE_CHECKING:
+    from intake.config import Settings
     from intake.runtime import Runtime
     from intake.spool import Entry
 
@@ -42,6 +43,17 @@ class JobHandler(Protocol):
     def __call__(self, session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None: ...
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """What a sender may know of a message besides its body (a mail's subject and language)."""
+
+    language: str
+    # The contribution it is about, if any.
+    reference: str | None = None
+    # "confirmation" for the link or code that proves an address; "message" otherwise.
+    purpose: str = "message"
+
+
 class Sender(Protocol):
     """Deliver `body` to `address` on one channel; return the provider's message id.
 
@@ -50,6 +62,14 @@ class Sender(Protocol):
     """
 
     def __call__(self, runtime: Runtime, address: str, body: str) -> str | None: ...
+
+
+class DescribedSender(Protocol):
+    """A sender that also takes what the message is about (an e-mail's subject, language)."""
+
+    def __call__(
+        self, runtime: Runtime, address: str, body: str, about: Outgoing
+    ) -> str | None: ...
 
 
 class SpoolReplayer(Protocol):
@@ -101,6 +121,18 @@ class Plugin:
     reasons: Mapping[str, str] = field(default_factory=dict)
     """Why a contribution may wait for a person, by the code this plugin leaves, with the
     label staff read (a Dutch source string marked with `N_`)."""
+    described_senders: Mapping[str, DescribedSender] = field(default_factory=dict)
+    """Senders, per channel, that are also told what a message is about (`Outgoing`)."""
+    enabled: Callable[[Settings], bool] | None = None
+    """Whether the plugin is on under a process's settings (e-mail without SMTP is off);
+    None: always on."""
+
+
+def _undescribed(sender: DescribedSender) -> Sender:
+    def send(runtime: Runtime, address: str, body: str) -> str | None:
+        return sender(runtime, address, body, Outgoing(language="nl"))
+
+    return send
 
 
 class DuplicateRegistrationError(Exception):
@@ -114,6 +146,7 @@ class Registry:
         self.plugins: dict[str, Plugin] = {}
         self.job_handlers: dict[str, JobHandler] = {}
         self.senders: dict[str, Sender] = {}
+        self.described_senders: dict[str, DescribedSender] = {}
         self.replayers: dict[str, SpoolReplayer] = {}
         self.after_erasure: set[str] = set()
         self.channels: dict[str, Channel] = {}
@@ -128,8 +161,8 @@ class Registry:
         for kind in plugin.job_handlers:
             if kind in self.job_handlers:
                 raise DuplicateRegistrationError(f"job kind {kind!r} has two handlers")
-        for channel in plugin.senders:
-            if channel in self.senders:
+        for channel in [*plugin.senders, *plugin.described_senders]:
+            if channel in self.senders or channel in self.described_senders:
                 raise DuplicateRegistrationError(f"channel {channel!r} has two senders")
         for channel in plugin.replayers:
             if channel in self.replayers:
@@ -137,7 +170,8 @@ class Registry:
         for channel in plugin.channels:
             if channel.name in self.channels:
                 raise DuplicateRegistrationError(f"channel {channel.name!r} is declared twice")
-            if (channel.answers_here or channel.delivers) and channel.name not in plugin.senders:
+            sends = channel.name in plugin.senders or channel.name in plugin.described_senders
+            if (channel.answers_here or channel.delivers) and not sends:
                 raise TypeError(f"channel {channel.name!r} replies but has no sender")
         for code, label in plugin.reasons.items():
             if self.reasons.get(code, label) != label:
@@ -149,10 +183,27 @@ class Registry:
         self.plugins[plugin.name] = plugin
         self.job_handlers.update(plugin.job_handlers)
         self.senders.update(plugin.senders)
+        self.described_senders.update(plugin.described_senders)
+        # Every channel that can send, for routing; `send` tells the described ones more.
+        self.senders.update(
+            (channel, _undescribed(sender)) for channel, sender in plugin.described_senders.items()
+        )
         self.replayers.update(plugin.replayers)
         self.after_erasure.update(plugin.after_erasure)
         self.channels.update((channel.name, channel) for channel in plugin.channels)
         self.reasons.update(plugin.reasons)
+
+    def send(
+        self, channel: str, runtime: Runtime, address: str, body: str, about: Outgoing
+    ) -> str | None:
+        """Deliver `body` through `channel`'s sender, telling it `about` if it takes that.
+
+        Raises KeyError when no loaded plugin sends on `channel`.
+        """
+        described = self.described_senders.get(channel)
+        if described is not None:
+            return described(runtime, address, body, about)
+        return self.senders[channel](runtime, address, body)
 
     def reply_channel(self, channel: str, address_kind: str) -> str | None:
         """Name the channel that can deliver a reply to a contribution, or None if none can.
@@ -207,9 +258,15 @@ def _load(target: str) -> Plugin:
 CORE_PLUGINS = ("intake.outbound:plugin", "intake.contacts:plugin", "intake.reporting:plugin")
 
 
-def discover(extra: Sequence[str] = ()) -> Registry:
-    """Load the core's own plugins, the installed plugins (entry points) and INSPRAAK_PLUGINS."""
+def discover(extra: Sequence[str] = (), settings: Settings | None = None) -> Registry:
+    """Load the core's own plugins, the installed plugins (entry points) and INSPRAAK_PLUGINS.
+
+    With `settings`, plugins that are off under them (`Plugin.enabled`) are left out.
+    """
     targets = list(CORE_PLUGINS)
     targets += [ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)]
     targets += [t for t in extra if t not in targets]
-    return Registry([_load(target) for target in targets])
+    plugins = [_load(target) for target in targets]
+    if settings is not None:
+        plugins = [p for p in plugins if p.enabled is None or p.enabled(settings)]
+    return Registry(plugins)

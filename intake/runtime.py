@@ -35,7 +35,7 @@ class Runtime:
                 **engine_options,
             ),
             media=LocalMediaStore(settings.media_dir),
-            registry=discover(settings.extra_plugins),
+            registry=discover(settings.extra_plugins, settings),
             spool=Spool(settings.spool_dir),
         )
 

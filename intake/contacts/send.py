@@ -25,7 +25,7 @@ from intake.i18n import gettext as _
 from intake.i18n import using_language
 from intake.jobs import PermanentJobError
 from intake.models import ContactConfirmation, Job, OutboundMessage, utcnow
-from intake.outbound import RecipientGoneError
+from intake.outbound import RecipientGoneError, outgoing
 from intake.plugins import JobContext
 
 CONFIRM_JOB = "contacts.send_confirmation"
@@ -194,8 +194,8 @@ def send_confirmation(session: Session, payload: Mapping[str, Any], ctx: JobCont
     ):
         sent.status = "suppressed"
         return
-    sender = ctx.runtime.registry.senders.get(sent.channel)
-    if sender is None:
+    registry = ctx.runtime.registry
+    if sent.channel not in registry.senders:
         raise PermanentJobError(f"no sender for channel {sent.channel!r}")
     key = ctx.runtime.settings.secret_key
     if held.kind == "phone":
@@ -208,8 +208,12 @@ def send_confirmation(session: Session, payload: Mapping[str, Any], ctx: JobCont
     held.expires_at = utcnow() + lifetime(held.kind)
     held.attempts = 0
     try:
-        sent.provider_message_id = sender(
-            ctx.runtime, held.address, message(held.kind, held.language, secret)
+        sent.provider_message_id = registry.send(
+            sent.channel,
+            ctx.runtime,
+            held.address,
+            message(held.kind, held.language, secret),
+            outgoing(session, sent, "confirmation"),
         )
     except RecipientGoneError as error:
         held.secret_hash = None
