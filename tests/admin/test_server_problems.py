@@ -149,3 +149,16 @@ def test_a_language_missing_from_tesseract_is_named(
     assert "fra, eng" in caplog.text
     page = _dashboard(_staff(app, runtime))
     assert "Tesseract mist een taal (nld, fra en eng zijn nodig)" in page
+
+
+def test_a_scan_gone_from_the_media_store_waits_for_a_person(runtime: Runtime, app: Flask) -> None:
+    contribution_id = _submit(runtime, _png(), "photo", "image/png", "nl")
+    with runtime.db.session(write=False) as session:
+        sha256 = session.scalars(select(Attachment.sha256)).one()
+    assert sha256 is not None
+    runtime.media.path(sha256).unlink()
+    assert Worker(runtime).run(until_idle=True) == 1
+    assert _waiting(runtime, contribution_id) == (True, "scan_missing", 1)
+    page = _dashboard(_staff(app, runtime), "en")
+    assert "Scans are missing from the media store" in page
+    assert "1 contribution waits for a person" in page
