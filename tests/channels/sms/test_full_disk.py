@@ -5,7 +5,6 @@ answers (mounting needs root, as on the CI machine)."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -23,6 +22,7 @@ from intake.runtime import Runtime
 from tests.admin.conftest import add_user, sign_in
 from tests.channels.sms.conftest import PUBLIC_URL, start_runtime, text
 from tests.channels.sms.helpers import reference_in, reply_of
+from tests.support.disk import tiny_disk
 from tests.support.twilio import FakeTwilio
 
 PICTURE = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 800 + b"\xff\xd9"  # 200 KiB
@@ -31,21 +31,10 @@ PICTURE = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 800 + b"\xff\xd9"  # 200 KiB
 @pytest.fixture
 def full_runtime(tmp_path: Path, twilio: FakeTwilio) -> Iterator[Runtime]:
     """An SMS runtime whose media folder is a tiny tmpfs of its own."""
-    media = tmp_path / "data" / "media"
-    media.mkdir(parents=True)
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", str(media)],
-        capture_output=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip("mounting a tmpfs needs root")
-    try:
+    with tiny_disk(tmp_path / "data" / "media"):
         rt = start_runtime(tmp_path / "data", **twilio.env(INSPRAAK_PUBLIC_URL=PUBLIC_URL))
         yield rt
         rt.db.dispose()
-    finally:
-        subprocess.run(["umount", str(media)], check=True)
 
 
 def _retry_now(runtime: Runtime) -> None:
