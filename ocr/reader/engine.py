@@ -33,11 +33,18 @@ def installed_languages() -> frozenset[str]:
     """Return the languages Tesseract has data for (asked once per `TESSDATA_PREFIX`)."""
     prefix = os.environ.get("TESSDATA_PREFIX")
     if prefix not in _INSTALLED:
-        listed = subprocess.run(
-            ["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30, check=False
-        )
+        try:
+            listed = subprocess.run(
+                ["tesseract", "--list-langs"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+            ).stdout
+        except FileNotFoundError:  # Tesseract itself is missing: no language at all
+            listed = ""
         # The first line names the folder; each further line is one language.
-        _INSTALLED[prefix] = frozenset(listed.stdout.split("\n")[1:]) - {""}
+        _INSTALLED[prefix] = frozenset(listed.split("\n")[1:]) - {""}
     return _INSTALLED[prefix]
 
 
