@@ -7,6 +7,7 @@ which `intake.contacts.confirm` sends to the typed address it holds, and nowhere
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,10 +19,15 @@ from intake.models import Contribution, Contributor, OutboundMessage, utcnow
 from intake.plugins import JobContext, Outgoing, Plugin
 
 SEND_JOB = "outbound.send"
+log = logging.getLogger("inspraak.outbound")
 
 
 class RecipientGoneError(SafeError):
     """The provider says this resident can never be reached again (blocked bot, dead number)."""
+
+
+class NotSentError(SafeError):
+    """The provider answered that it did not take the message: a retry may simply send it."""
 
 
 def may_receive(contributor: Contributor) -> bool:
@@ -74,7 +80,14 @@ def outgoing(session: Session, message: OutboundMessage, purpose: str = "message
 
 
 def send_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
-    """Send one queued message through its channel's sender; idempotent once sent."""
+    """Send one queued message through its channel's sender: at least once, rarely twice.
+
+    Before the provider is called the message is marked "sending" and that is committed;
+    the provider's message id is stored with "sent". A retry that finds a message still
+    "sending" (the worker died, or the provider's answer was lost) first asks the provider
+    whether it went out, where the channel can be asked (Twilio). Where it cannot (Telegram),
+    the message is sent again: the resident may then receive it twice.
+    """
     message = session.get(OutboundMessage, payload["message_id"])
     if message is None or message.status in ("sent", "suppressed", "failed"):
         return
@@ -88,11 +101,17 @@ def send_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> N
     registry = ctx.runtime.registry
     if message.channel not in registry.senders:
         raise PermanentJobError(f"no sender for channel {message.channel!r}")
+    address = contributor.address
+    if message.status == "sending" and _went_out(ctx, message, address):
+        return
+    message.status = "sending"
+    message.sending_since = utcnow()
+    session.commit()  # a send may go out from here on: a retry must know it
     try:
         message.provider_message_id = registry.send(
             message.channel,
             ctx.runtime,
-            contributor.address,
+            address,
             message.body,
             outgoing(session, message),
         )
@@ -103,8 +122,36 @@ def send_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> N
         message.status = "failed"
         message.error = str(error)
         return
+    except NotSentError:
+        message.status, message.sending_since = "queued", None
+        session.commit()  # kept through the job's failure: nothing to look up on the retry
+        raise
     message.status = "sent"
     message.sent_at = utcnow()
+
+
+def _went_out(ctx: JobContext, message: OutboundMessage, address: str) -> bool:
+    """Tell whether an earlier attempt's send reached the provider; mark the message sent."""
+    if message.provider_message_id is not None:
+        found: str | None = message.provider_message_id
+    else:
+        finder = ctx.runtime.registry.finders.get(message.channel)
+        if finder is None or message.sending_since is None:
+            log.warning(
+                "message %s: an earlier send was cut short and %s cannot be asked whether it "
+                "went out; sending again (the resident may receive it twice)",
+                message.id,
+                message.channel,
+            )
+            return False
+        found = finder(ctx.runtime, address, message.body, message.sending_since)
+    if found is None:
+        return False
+    log.info("message %s: an earlier send went out already; not sent again", message.id)
+    message.provider_message_id = found
+    message.status = "sent"
+    message.sent_at = utcnow()
+    return True
 
 
 plugin = Plugin(name="outbound", job_handlers={SEND_JOB: send_job})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -72,6 +73,18 @@ class DescribedSender(Protocol):
     ) -> str | None: ...
 
 
+class SentFinder(Protocol):
+    """Ask the provider whether `body` already went to `address` since `since`.
+
+    Return the provider's message id of such a message, None when none was sent. Used on a
+    retry of a send cut short (a killed worker, a lost answer) to avoid sending twice.
+    """
+
+    def __call__(
+        self, runtime: Runtime, address: str, body: str, since: datetime
+    ) -> str | None: ...
+
+
 class SpoolReplayer(Protocol):
     """Store one spooled message of a channel and answer the resident; commits itself.
 
@@ -107,6 +120,9 @@ class Plugin:
     job_handlers: Mapping[str, JobHandler] = field(default_factory=dict)
     commands: Sequence[click.Command] = ()
     senders: Mapping[str, Sender] = field(default_factory=dict)
+    finders: Mapping[str, SentFinder] = field(default_factory=dict)
+    """Per channel, how to ask the provider whether a reply already went out. A channel
+    without one may send a reply twice when a worker dies between sending and recording."""
     init_app: Callable[[Flask], None] | None = None
     # Job kinds that still run when their contribution is erased: clean-ups at a provider
     # (a recording Twilio still holds), which must not be lost with the contribution.
@@ -121,6 +137,10 @@ class Plugin:
     reasons: Mapping[str, str] = field(default_factory=dict)
     """Why a contribution may wait for a person, by the code this plugin leaves, with the
     label staff read (a Dutch source string marked with `N_`)."""
+    alerts: Mapping[str, str] = field(default_factory=dict)
+    """Reasons among `reasons` that say the installation needs fixing (a full disk, a missing
+    speech model), with what the dashboard says about them (`N_`; may name the contributions'
+    `%(language)s`)."""
     described_senders: Mapping[str, DescribedSender] = field(default_factory=dict)
     """Senders, per channel, that are also told what a message is about (`Outgoing`)."""
     enabled: Callable[[Settings], bool] | None = None
@@ -147,10 +167,12 @@ class Registry:
         self.job_handlers: dict[str, JobHandler] = {}
         self.senders: dict[str, Sender] = {}
         self.described_senders: dict[str, DescribedSender] = {}
+        self.finders: dict[str, SentFinder] = {}
         self.replayers: dict[str, SpoolReplayer] = {}
         self.after_erasure: set[str] = set()
         self.channels: dict[str, Channel] = {}
         self.reasons: dict[str, str] = {}
+        self.alerts: dict[str, str] = {}
         for plugin in plugins:
             self.add(plugin)
 
@@ -164,6 +186,9 @@ class Registry:
         for channel in [*plugin.senders, *plugin.described_senders]:
             if channel in self.senders or channel in self.described_senders:
                 raise DuplicateRegistrationError(f"channel {channel!r} has two senders")
+        for channel in plugin.finders:
+            if channel in self.finders:
+                raise DuplicateRegistrationError(f"channel {channel!r} has two sent-finders")
         for channel in plugin.replayers:
             if channel in self.replayers:
                 raise DuplicateRegistrationError(f"channel {channel!r} has two spool replayers")
@@ -176,6 +201,11 @@ class Registry:
         for code, label in plugin.reasons.items():
             if self.reasons.get(code, label) != label:
                 raise DuplicateRegistrationError(f"reason {code!r} has two labels")
+        for code, label in plugin.alerts.items():
+            if code not in plugin.reasons:
+                raise TypeError(f"plugin {plugin.name!r} alerts on an undeclared reason {code!r}")
+            if self.alerts.get(code, label) != label:
+                raise DuplicateRegistrationError(f"alert {code!r} has two texts")
         unknown = set(plugin.heavy_jobs) - set(plugin.job_handlers)
         if unknown:
             raise TypeError(f"plugin {plugin.name!r} declares jobs it does not handle: {unknown}")
@@ -188,10 +218,12 @@ class Registry:
         self.senders.update(
             (channel, _undescribed(sender)) for channel, sender in plugin.described_senders.items()
         )
+        self.finders.update(plugin.finders)
         self.replayers.update(plugin.replayers)
         self.after_erasure.update(plugin.after_erasure)
         self.channels.update((channel.name, channel) for channel in plugin.channels)
         self.reasons.update(plugin.reasons)
+        self.alerts.update(plugin.alerts)
 
     def send(
         self, channel: str, runtime: Runtime, address: str, body: str, about: Outgoing

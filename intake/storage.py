@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -9,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from intake.errors import SafeError
 from intake.files import private_dir
 
 CHUNK = 1 << 16
@@ -16,6 +18,13 @@ CHUNK = 1 << 16
 
 class MediaNotFoundError(Exception):
     """No original is stored under that key."""
+
+
+class StorageFullError(SafeError):
+    """The media store has no room left (a full disk or an exhausted quota)."""
+
+
+FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 class MediaStore(Protocol):
@@ -60,6 +69,15 @@ class LocalMediaStore:
         return self.root / key[:2] / key[2:4] / key
 
     def put(self, source: BinaryIO) -> tuple[str, int]:
+        """Store a stream; raise StorageFullError when the disk is full."""
+        try:
+            return self._put(source)
+        except OSError as error:
+            if error.errno in FULL:
+                raise StorageFullError("disk full: no space left to store media") from None
+            raise
+
+    def _put(self, source: BinaryIO) -> tuple[str, int]:
         digest = hashlib.sha256()
         size = 0
         # mkstemp makes the file 0600 whatever the umask: it stays so once renamed.

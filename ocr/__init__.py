@@ -1,6 +1,7 @@
 """Paper forms for Inspraak: printing them (`ocr.forms`) and reading scans back (`ocr.reader`)."""
 
 from intake.i18n import N_
+from intake.jobs.download import DISK_FULL
 from intake.plugins import Plugin
 from ocr.cli import forms
 from ocr.jobs import (
@@ -11,6 +12,7 @@ from ocr.jobs import (
     read_scan_job,
 )
 from ocr.reader import result
+from ocr.reader.errors import OCR_LANGUAGE_MISSING
 
 plugin = Plugin(
     name="ocr",
@@ -39,5 +41,12 @@ plugin = Plugin(
         "image_too_large": N_("De afbeelding is te groot"),
         "timeout": N_("Het lezen duurde te lang"),
         "ocr_failed": N_("Tekstherkenning is mislukt"),
+        OCR_LANGUAGE_MISSING: N_("Een taal ontbreekt in Tesseract op de server"),
+        DISK_FULL: N_("De schijf was vol: het bestand kon niet worden bewaard"),
+    },
+    alerts={
+        OCR_LANGUAGE_MISSING: N_("Tesseract mist een taal (nld, fra en eng zijn nodig)"),
+        SCAN_MISSING: N_("Scans ontbreken in de mediaopslag"),
+        DISK_FULL: N_("Schijf vol: ontvangen bestanden konden niet worden bewaard"),
     },
 )

@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 from intake import erased
 from intake.evidence import ScanReading
 from intake.jobs import PermanentJobError
+from intake.jobs.download import DISK_FULL
 from intake.models import Attachment, Consultation, Contribution, TextOrigin
 from intake.plugins import JobContext
-from intake.storage import MediaNotFoundError
+from intake.storage import MediaNotFoundError, StorageFullError
 from ocr.reader import OcrFailedError, ScanTimeoutError, UnreadableScanError
+from ocr.reader.errors import MissingLanguageError
 from ocr.reader.result import NO_TEXT
 from ocr.reading import reading
 from ocr.record import ARCHIVE_KIND, Evidence, FormRecord, archive_evidence, form_record
@@ -60,10 +62,18 @@ def read_scan_job(session: Session, payload: Mapping[str, Any], ctx: JobContext)
             if not ctx.last_attempt:
                 raise
             reason = error.reason
+        except MissingLanguageError as error:
+            log.warning("scan not read: %s", error.message)  # names the missing languages
+            reason = error.reason
         except UnreadableScanError as error:
             reason = error.reason
         except (MediaNotFoundError, FileNotFoundError):
             reason = SCAN_MISSING
+        except StorageFullError:
+            # Space may be freed: retried while attempts last, then it waits for a person.
+            if not ctx.last_attempt:
+                raise
+            reason = DISK_FULL
     # Locked until the commit: an erasure now waits for this job, or has already happened.
     contribution = erased.still_there(session, source.contribution_id)
     attachment = session.get(Attachment, payload["attachment_id"])

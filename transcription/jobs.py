@@ -74,6 +74,8 @@ def _transcribe(sha256: str | None, language: str, ctx: JobContext) -> Transcrip
     registry = shared_registry(ctx.runtime.settings)
     try:
         path = ctx.runtime.media.path(sha256)
+        if not path.is_file():  # gone from the disk: ffmpeg would call it unsupported audio
+            raise MediaNotFoundError(sha256)
         return transcribe(path, language, registry, max_seconds=MAX_SECONDS)
     except NoModelError:
         return Failure(NO_SPEECH_MODEL, f"language {language}")

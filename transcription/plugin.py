@@ -37,4 +37,9 @@ plugin = Plugin(
         SPEECH_MODEL_BROKEN: N_("Het spraakmodel werkt niet"),
         "transcription_failed": N_("Uitschrijven is mislukt"),
     },
+    alerts={
+        NO_SPEECH_MODEL: N_("Geen spraakmodel voor %(language)s"),
+        SPEECH_MODEL_BROKEN: N_("Het spraakmodel voor %(language)s werkt niet"),
+        AUDIO_MISSING: N_("Opnames ontbreken in de mediaopslag"),
+    },
 )

@@ -12,7 +12,7 @@ from admin import scope
 from admin.audit import record
 from admin.auth import requires
 from admin.blueprint import blueprint
-from intake.current import db_session
+from intake.current import db_session, registry
 from intake.health import STALE_AFTER
 from intake.i18n import LANGUAGE_NAMES
 from intake.i18n import gettext as _
@@ -73,6 +73,7 @@ def dashboard() -> str:
     consultations = session.scalars(
         scope.consultations(select(Consultation).order_by(Consultation.id))
     ).all()
+    problems = _problems([scope.contributions()])
     return render_template(
         "admin/dashboard.html",
         charts=charts,
@@ -84,7 +85,30 @@ def dashboard() -> str:
         job_counts=job_counts,
         failing=failing,
         dead=dead,
+        problems=problems,
     )
+
+
+def _problems(where: list[ColumnElement[bool]]) -> list[tuple[str, int]]:
+    """Name what the installation lacks (a full disk, a speech model), with how many
+    contributions wait for a person because of it, most waiting first."""
+    alerts = registry().alerts
+    if not alerts:
+        return []
+    query = (
+        select(Contribution.needs_person_reason, Contribution.language, func.count())
+        .where(
+            *where,
+            Contribution.needs_person.is_(True),
+            Contribution.needs_person_reason.in_(list(alerts)),
+        )
+        .group_by(Contribution.needs_person_reason, Contribution.language)
+    )
+    named: dict[str, int] = {}
+    for reason, language, number in db_session().execute(query):
+        text = _(alerts[reason], language=LANGUAGE_NAMES.get(language, language))
+        named[text] = named.get(text, 0) + int(number)
+    return sorted(named.items(), key=lambda item: (-item[1], item[0]))
 
 
 @blueprint.post("/jobs/<int:job_id>/retry")

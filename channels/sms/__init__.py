@@ -1,9 +1,17 @@
 """SMS and WhatsApp through Twilio: the Messaging webhook, MMS downloads and replies."""
 
 from channels.sms.adapter import DELETE_MEDIA_JOB, MEDIA_JOB, SMS, WHATSAPP
-from channels.sms.jobs import delete_media_job, fetch_media_job, send_sms, send_whatsapp
+from channels.sms.jobs import (
+    delete_media_job,
+    fetch_media_job,
+    send_sms,
+    send_whatsapp,
+    sent_sms,
+    sent_whatsapp,
+)
 from channels.sms.views import blueprint, replay
 from intake.i18n import N_
+from intake.jobs.download import DISK_FULL
 from intake.plugins import Channel, Plugin
 
 plugin = Plugin(
@@ -21,10 +29,13 @@ plugin = Plugin(
     reasons={
         "media_refused": N_("Het bestand werd geweigerd (bron of grootte)"),
         "media_unavailable": N_("Het bestand is niet meer beschikbaar"),
+        DISK_FULL: N_("De schijf was vol: het bestand kon niet worden bewaard"),
     },
+    alerts={DISK_FULL: N_("Schijf vol: ontvangen bestanden konden niet worden bewaard")},
     blueprints=[blueprint],
     job_handlers={MEDIA_JOB: fetch_media_job, DELETE_MEDIA_JOB: delete_media_job},
     senders={SMS: send_sms, WHATSAPP: send_whatsapp},
+    finders={SMS: sent_sms, WHATSAPP: sent_whatsapp},
     replayers={SMS: replay, WHATSAPP: replay},
     heavy_jobs={MEDIA_JOB},
     # Still runs when the message is erased before its media came home: the download job

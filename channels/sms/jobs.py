@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -11,7 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from channels.sms.adapter import DELETE_MEDIA_JOB
-from channels.twilio.client import MediaAtTwilio, delete_message_media, remote, send_message
+from channels.twilio.client import (
+    MediaAtTwilio,
+    delete_message_media,
+    find_sent_message,
+    remote,
+    send_message,
+)
 from intake.evidence import MissingMedia
 from intake.jobs import enqueue
 from intake.jobs.download import Gone, Missing, download
@@ -32,6 +39,16 @@ def send_sms(runtime: Runtime, address: str, body: str) -> str:
 def send_whatsapp(runtime: Runtime, address: str, body: str) -> str:
     """Send `body` to a number on WhatsApp through Twilio; return the message sid."""
     return send_message(runtime, address, body, whatsapp=True)
+
+
+def sent_sms(runtime: Runtime, address: str, body: str, since: datetime) -> str | None:
+    """Return the sid of a text with `body` sent to `address` since `since`, if Twilio has one."""
+    return find_sent_message(runtime, address, body, since)
+
+
+def sent_whatsapp(runtime: Runtime, address: str, body: str, since: datetime) -> str | None:
+    """Return the sid of a WhatsApp message with `body` sent to `address` since `since`."""
+    return find_sent_message(runtime, address, body, since, whatsapp=True)
 
 
 def attachment_kind(media_type: str) -> str:

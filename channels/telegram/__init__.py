@@ -5,6 +5,7 @@ from channels.telegram.cli import telegram
 from channels.telegram.jobs import fetch_media_job, prompt_job, send
 from channels.telegram.views import blueprint, replay
 from intake.i18n import N_
+from intake.jobs.download import DISK_FULL
 from intake.plugins import Channel, Plugin
 
 plugin = Plugin(
@@ -23,6 +24,10 @@ plugin = Plugin(
             delivers=(CHANNEL,),
         )
     ],
-    reasons={MEDIA_NOT_DOWNLOADED: N_("Het bestand kon niet worden opgehaald")},
+    reasons={
+        MEDIA_NOT_DOWNLOADED: N_("Het bestand kon niet worden opgehaald"),
+        DISK_FULL: N_("De schijf was vol: het bestand kon niet worden bewaard"),
+    },
+    alerts={DISK_FULL: N_("Schijf vol: ontvangen bestanden konden niet worden bewaard")},
     heavy_jobs={FETCH_MEDIA_JOB},
 )

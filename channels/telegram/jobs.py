@@ -3,6 +3,11 @@
 Plain replies are OutboundMessages sent by the core's `outbound.send` job through `send`;
 prompts need inline buttons, which an OutboundMessage cannot carry, so they are their own
 job. Both reach Telegram through the same `client.send_message`, with the same error rules.
+
+Telegram cannot be asked whether a message was delivered (the Bot API has no list of sent
+messages and no idempotency key), so this channel declares no sent-finder: a reply whose
+worker dies after Telegram took it, but before the send was recorded, is sent again, and
+the resident sees it twice. A prompt job killed mid-send is repeated the same way.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from sqlalchemy.orm import Session
 from channels.telegram import client
 from channels.telegram.adapter import MEDIA_NOT_DOWNLOADED
 from intake.jobs import enqueue
-from intake.jobs.download import Fetched, Missing, download
+from intake.jobs.download import DISK_FULL, Fetched, Missing, download
 from intake.models import Attachment, Contribution, Contributor
 from intake.outbound import RecipientGoneError
 from intake.plugins import JobContext
@@ -61,7 +66,8 @@ def fetch_media_job(session: Session, payload: Mapping[str, Any], ctx: JobContex
         contribution = session.get(Contribution, contribution_id)
         if contribution is not None:
             contribution.needs_person = True
-            contribution.needs_person_reason = MEDIA_NOT_DOWNLOADED
+            full = outcome.reason == DISK_FULL
+            contribution.needs_person_reason = DISK_FULL if full else MEDIA_NOT_DOWNLOADED
         return
     if not isinstance(outcome, Fetched):  # erased, or downloaded already
         return

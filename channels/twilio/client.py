@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,7 +22,7 @@ from twilio.rest import Client
 from intake.config import Settings
 from intake.errors import SafeError
 from intake.jobs.download import Remote
-from intake.outbound import RecipientGoneError
+from intake.outbound import NotSentError, RecipientGoneError
 from intake.runtime import Runtime
 
 TWILIO_API = "https://api.twilio.com"
@@ -29,6 +30,10 @@ TIMEOUT_SECONDS = 30
 # Twilio error codes that no retry can fix: an opted-out, invalid or unreachable recipient.
 RECIPIENT_GONE = {21211, 21214, 21610, 21612, 21614, 63003}
 WHATSAPP_PREFIX = "whatsapp:"
+# When asking whether a reply went out: how many recent messages to the resident to read,
+# and how far Twilio's clock may be behind ours.
+LOOK_BACK_MESSAGES = 50
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 class TwilioNotConfiguredError(SafeError):
@@ -42,6 +47,10 @@ class TwilioError(SafeError):
     def of(cls, error: TwilioRestException) -> TwilioError:
         """Keep Twilio's status and code, not its message (it may repeat what was sent)."""
         return cls(f"Twilio answered HTTP {error.status}, error {error.code}")
+
+
+class TwilioRefusedError(TwilioError, NotSentError):
+    """Twilio answered a send with an error: the message was not created."""
 
 
 class RootedHttpClient(TwilioHttpClient):
@@ -80,12 +89,17 @@ def twilio_client(settings: Settings) -> Iterator[Client]:
         http.close()
 
 
-def send_message(runtime: Runtime, to: str, body: str, *, whatsapp: bool = False) -> str:
-    """Send `body` to a number by SMS or on WhatsApp; return Twilio's message sid."""
-    settings = runtime.settings
+def _origin(settings: Settings) -> str:
     origin = settings.twilio_from_number
     if origin is None:
         raise TwilioNotConfiguredError("TWILIO_FROM_NUMBER is not set")
+    return origin
+
+
+def send_message(runtime: Runtime, to: str, body: str, *, whatsapp: bool = False) -> str:
+    """Send `body` to a number by SMS or on WhatsApp; return Twilio's message sid."""
+    settings = runtime.settings
+    origin = _origin(settings)
     prefix = WHATSAPP_PREFIX if whatsapp else ""
     sender = (
         {"messaging_service_sid": origin} if origin.startswith("MG") else {"from_": prefix + origin}
@@ -98,8 +112,39 @@ def send_message(runtime: Runtime, to: str, body: str, *, whatsapp: bool = False
         except TwilioRestException as error:
             if error.code in RECIPIENT_GONE:
                 raise RecipientGoneError(f"Twilio error {error.code}") from None
-            raise TwilioError.of(error) from None
+            raise TwilioRefusedError.of(error) from None
     return str(message.sid)
+
+
+def find_sent_message(
+    runtime: Runtime, to: str, body: str, since: datetime, *, whatsapp: bool = False
+) -> str | None:
+    """Return the sid of a message with `body` sent to `to` from our number since `since`.
+
+    Reads the account's Messages list filtered by To (and From, unless a Messaging Service
+    sends), newest first, and matches the body and the creation time. A retry calls this
+    before sending again, so that a send whose answer was lost is not repeated.
+    """
+    settings = runtime.settings
+    origin = _origin(settings)
+    prefix = WHATSAPP_PREFIX if whatsapp else ""
+    sender = {} if origin.startswith("MG") else {"from_": prefix + origin}
+    earliest = since - CLOCK_SKEW
+    with twilio_client(settings) as client:
+        try:
+            sent = client.messages.list(
+                to=prefix + to.removeprefix(WHATSAPP_PREFIX),
+                limit=LOOK_BACK_MESSAGES,
+                page_size=LOOK_BACK_MESSAGES,
+                **sender,
+            )
+        except TwilioRestException as error:
+            raise TwilioError.of(error) from None
+    for message in sent:
+        created = message.date_created
+        if message.body == body and (created is None or created >= earliest):
+            return str(message.sid)
+    return None
 
 
 # A message's media item, as Twilio's webhook names it (the MediaUrl of an MMS or WhatsApp).

@@ -4,6 +4,7 @@ from channels.voice.adapter import CALLER, DELETE_JOB, RECORDING_JOB, VOICE
 from channels.voice.jobs import delete_recording_job, fetch_recording_job
 from channels.voice.views import blueprint, replay
 from intake.i18n import N_
+from intake.jobs.download import DISK_FULL
 from intake.plugins import Channel, Plugin
 
 plugin = Plugin(
@@ -18,7 +19,9 @@ plugin = Plugin(
         "media_refused": N_("Het bestand werd geweigerd (bron of grootte)"),
         "media_unavailable": N_("Het bestand is niet meer beschikbaar"),
         "audio_too_long": N_("De opname is te lang om uit te schrijven"),
+        DISK_FULL: N_("De schijf was vol: het bestand kon niet worden bewaard"),
     },
+    alerts={DISK_FULL: N_("Schijf vol: ontvangen bestanden konden niet worden bewaard")},
     blueprints=[blueprint],
     replayers={VOICE: replay},
     job_handlers={RECORDING_JOB: fetch_recording_job, DELETE_JOB: delete_recording_job},

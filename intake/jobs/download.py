@@ -22,9 +22,11 @@ from intake import erased
 from intake.fetch import FetchedMedia, MediaFetchError, MediaRefusedError, fetch_media
 from intake.models import Contribution
 from intake.plugins import JobContext
+from intake.storage import StorageFullError
 
 REFUSED = "media_refused"
 UNAVAILABLE = "media_unavailable"
+DISK_FULL = "disk_full"
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ def download(
 ) -> Outcome:
     """Download one item for a contribution into the media store, unless `done` already.
 
+    A full media store is retried like an unreachable provider, then ends as `DISK_FULL`.
     `locate` says where the item is (it may ask the provider, or raise MediaRefusedError);
     `done` tells whether the contribution no longer waits for the item. None: nothing to
     do. A failure that a retry may cure is raised, unless this is the job's last attempt.
@@ -94,6 +97,12 @@ def download(
         if not ctx.last_attempt:
             raise
         return Missing(UNAVAILABLE, str(error))
+    except StorageFullError as error:
+        # Retried while attempts last (space may be freed; the provider keeps its copy, and
+        # the dashboard shows the failing job's "disk full"); then waits for a person.
+        if not ctx.last_attempt:
+            raise
+        return Missing(DISK_FULL, str(error))
     contribution = erased.still_there(session, contribution_id)
     if contribution is None:
         erased.discard(session, ctx.runtime.media, [fetched.sha256])

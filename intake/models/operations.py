@@ -119,6 +119,9 @@ class OutboundMessage(Base):
     provider_message_id: Mapped[str | None] = mapped_column(String(128))
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set, with status "sending", and committed before the provider is called: a retry then
+    # knows a send may have gone out and asks the provider first (where it can be asked).
+    sending_since: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
 
 

@@ -21,9 +21,41 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from ocr.reader.errors import OcrFailedError, ScanTimeoutError
+from ocr.reader.errors import MissingLanguageError, OcrFailedError, ScanTimeoutError
 
 POLL_SECONDS = 0.05
+
+
+_INSTALLED: dict[str | None, frozenset[str]] = {}
+
+
+def installed_languages() -> frozenset[str]:
+    """Return the languages Tesseract has data for (asked once per `TESSDATA_PREFIX`)."""
+    prefix = os.environ.get("TESSDATA_PREFIX")
+    if prefix not in _INSTALLED:
+        try:
+            listed = subprocess.run(
+                ["tesseract", "--list-langs"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+            ).stdout
+        except FileNotFoundError:  # Tesseract itself is missing: no language at all
+            listed = ""
+        # The first line names the folder; each further line is one language.
+        _INSTALLED[prefix] = frozenset(listed.split("\n")[1:]) - {""}
+    return _INSTALLED[prefix]
+
+
+def require_languages(languages: tuple[str, ...]) -> None:
+    """Raise MissingLanguageError, naming them, if Tesseract lacks any of `languages`."""
+    missing = [language for language in languages if language not in installed_languages()]
+    if missing:
+        _INSTALLED.pop(os.environ.get("TESSDATA_PREFIX"), None)  # ask again once installed
+        raise MissingLanguageError(
+            message=f"Tesseract has no data for {', '.join(missing)} on this server"
+        )
 
 
 @dataclass(frozen=True)

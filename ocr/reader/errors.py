@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+OCR_LANGUAGE_MISSING = "ocr_language_missing"
+
 
 class UnreadableScanError(Exception):
     """A file that cannot be read as a scan; `reason` is a stable machine code."""
@@ -55,6 +57,12 @@ class ScanTimeoutError(UnreadableScanError):
     """Reading took longer than the per-page time allowance."""
 
     reason = "timeout"
+
+
+class MissingLanguageError(UnreadableScanError):
+    """Tesseract on this server lacks a language the scan is read in (its traineddata)."""
+
+    reason = OCR_LANGUAGE_MISSING
 
 
 class OcrFailedError(UnreadableScanError):

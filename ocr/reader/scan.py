@@ -14,7 +14,7 @@ import pikepdf
 from ocr.forms.layout import FormLayout
 from ocr.forms.spec import PageId
 from ocr.reader import result as r
-from ocr.reader.engine import OcrJob, RunningOcr
+from ocr.reader.engine import OcrJob, RunningOcr, require_languages
 from ocr.reader.fields import PageGrid, fill_text, page_reasons, read_boxes
 from ocr.reader.group import group_pages
 from ocr.reader.hocr import HocrPage, parse_hocr, rotate_back
@@ -43,6 +43,7 @@ def read_scan(
     jobs: int = 1,
 ) -> ScanResult:
     """Read a scanned PDF, TIFF, JPEG or PNG file into forms, or raise UnreadableScanError."""
+    require_languages(languages)
     source = Path(path)
     kind = sniff(source)
     count, pages = open_pages(source, kind, max_pages=max_pages)

@@ -32,6 +32,7 @@ def _left_by_the_code() -> set[str]:
     }
     # What the channels' download jobs leave when a file does not come home.
     codes |= {"media_refused", "media_unavailable", "audio_too_long", "media_not_downloaded"}
+    codes |= {"disk_full"}  # the media store was full at the download's last attempt
     return codes
 
 

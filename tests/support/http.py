@@ -36,6 +36,8 @@ class Reply:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    # Close the connection without answering: the request was handled, its answer is lost.
+    lost: bool = False
 
 
 Route = Callable[[Recorded], Reply]
@@ -69,6 +71,9 @@ def fake_server() -> Iterator[FakeServer]:
             path = self.path.split("?")[0]
             route = state.routes.get((self.command, path))
             reply = route(recorded) if route else Reply(404, b"not found")
+            if reply.lost:
+                self.close_connection = True
+                return
             self.send_response(reply.status)
             for name, value in reply.headers.items():
                 self.send_header(name, value)

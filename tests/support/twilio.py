@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import secrets
+import threading
 import urllib.parse
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from twilio.request_validator import RequestValidator
 
@@ -98,6 +100,10 @@ class FakeTwilio:
     deleted: list[str] = field(default_factory=list)
     deleted_media: list[str] = field(default_factory=list)
     failures: list[Reply] = field(default_factory=list)
+    # Every message created, as the Messages API shows it (newest last).
+    resources: list[dict[str, object]] = field(default_factory=list)
+    answers_lost: int = 0
+    held: threading.Event | None = None
 
     @property
     def base_url(self) -> str:
@@ -129,6 +135,15 @@ class FakeTwilio:
         """Answer the next `times` Messages API calls with a Twilio error."""
         self.failures.extend(_error(status, code, "Internal Server Error") for _ in range(times))
 
+    def lose_next_answers(self, times: int = 1) -> None:
+        """Create the next `times` messages but close the connection without answering."""
+        self.answers_lost += times
+
+    def hold_answers(self) -> threading.Event:
+        """Create messages but answer only once the returned event is set."""
+        self.held = threading.Event()
+        return self.held
+
     def _authorised(self, request: Recorded) -> bool:
         return request.basic_auth == (self.account_sid, self.auth_token)
 
@@ -142,21 +157,61 @@ class FakeTwilio:
             return _error(400, 21604, "A 'To' phone number is required.")
         sid = new_sid("SM")
         self.messages.append(form)
-        answer = {
+        now = datetime.now(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
+        answer: dict[str, object] = {
             "account_sid": self.account_sid,
             "api_version": API_VERSION,
             "body": form.get("Body", ""),
+            "date_created": now,
+            "date_sent": None,
+            "date_updated": now,
             "direction": "outbound-api",
+            "error_code": None,
+            "error_message": None,
             "from": form.get("From"),
             "messaging_service_sid": form.get("MessagingServiceSid"),
             "num_media": "0",
             "num_segments": "1",
+            "price": None,
+            "price_unit": "USD",
             "sid": sid,
             "status": "accepted" if "MessagingServiceSid" in form else "queued",
+            "subresource_uris": {"media": f"{self.account_path}/Messages/{sid}/Media.json"},
             "to": form["To"],
             "uri": f"{self.account_path}/Messages/{sid}.json",
         }
+        self.resources.append(answer)
+        if self.held is not None:
+            self.held.wait(30)
+        if self.answers_lost:
+            self.answers_lost -= 1
+            return Reply(lost=True)
         return Reply(201, json.dumps(answer).encode(), {"Content-Type": "application/json"})
+
+    def _list_messages(self, request: Recorded) -> Reply:
+        """`GET …/Messages.json?To=…&From=…&PageSize=…`: newest first, one page."""
+        if not self._authorised(request):
+            return _error(401, 20003, "Authenticate")
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(request.path).query))
+        size = int(query.get("PageSize", "50"))
+        found = [
+            message
+            for message in reversed(self.resources)
+            if all(query[name] == message[name.lower()] for name in ("To", "From") if name in query)
+        ][:size]
+        uri = f"{self.account_path}/Messages.json?PageSize={size}&Page=0"
+        page = {
+            "end": max(len(found) - 1, 0),
+            "first_page_uri": uri,
+            "messages": found,
+            "next_page_uri": None,
+            "page": 0,
+            "page_size": size,
+            "previous_page_uri": None,
+            "start": 0,
+            "uri": uri,
+        }
+        return Reply(200, json.dumps(page).encode(), {"Content-Type": "application/json"})
 
     def add_media(self, body: bytes, content_type: str = "image/jpeg") -> str:
         """Serve a message's media item (Basic auth required, like HTTP auth on media).
@@ -219,4 +274,5 @@ def fake_twilio(
     with fake_server() as server:
         fake = FakeTwilio(server, account_sid, auth_token)
         server.route("POST", f"{fake.account_path}/Messages.json", fake._create_message)
+        server.route("GET", f"{fake.account_path}/Messages.json", fake._list_messages)
         yield fake

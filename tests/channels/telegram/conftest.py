@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,10 +87,10 @@ def telegram_api() -> Iterator[FakeTelegram]:
         yield fake
 
 
-@pytest.fixture
-def bot(tmp_path: Path, telegram_api: FakeTelegram) -> Iterator[Bot]:
-    """Inspraak with the Telegram channel on, the demo consultation open."""
-    runtime = Runtime.start(make_settings(tmp_path / "data", **telegram_api.env()))
+@contextmanager
+def running_bot(data_dir: Path, telegram_api: FakeTelegram) -> Iterator[Bot]:
+    """Start Inspraak on `data_dir` with the Telegram channel on and the demo open."""
+    runtime = Runtime.start(make_settings(data_dir, **telegram_api.env()))
     upgrade(runtime.db.engine)
     with runtime.db.session() as session:
         seed_demo(session)
@@ -98,3 +99,10 @@ def bot(tmp_path: Path, telegram_api: FakeTelegram) -> Iterator[Bot]:
     app.config["TESTING"] = True
     yield Bot(runtime, app.test_client(), telegram_api)
     runtime.db.dispose()
+
+
+@pytest.fixture
+def bot(tmp_path: Path, telegram_api: FakeTelegram) -> Iterator[Bot]:
+    """Inspraak with the Telegram channel on, the demo consultation open."""
+    with running_bot(tmp_path / "data", telegram_api) as started:
+        yield started
