@@ -16,10 +16,10 @@ import os
 import re
 import sqlite3
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, Engine, inspect, make_url, text
 from sqlalchemy.engine import URL
@@ -28,7 +28,7 @@ from intake.config import Settings
 from intake.db import make_engine
 from intake.migrations import upgrade
 from intake.models import utcnow
-from intake.storage import CHUNK
+from intake.storage import CHUNK, MediaNotFoundError, MediaStore, open_media_store
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -36,7 +36,6 @@ SQLITE_FILE = "database.sqlite3"
 POSTGRES_FILE = "database.pgdump"
 MEDIA = "media"
 SECRET = "secret_key"
-KEY = re.compile(r"^[0-9a-f]{64}$")
 _REFERENCED = "SELECT DISTINCT sha256 FROM attachment WHERE sha256 IS NOT NULL"
 _REVISION = "SELECT version_num FROM alembic_version"
 
@@ -108,10 +107,16 @@ def _fsync(path: Path) -> None:
 
 def _copy_checked(source: Path, target: Path) -> str:
     """Copy `source` to `target` (private, fsynced) and return the sha256 of what was copied."""
+    with source.open("rb") as src:
+        return _write_checked(src, target)
+
+
+def _write_checked(src: BinaryIO, target: Path) -> str:
+    """Write a stream to `target` (private, fsynced) and return the sha256 of what was written."""
     digest = hashlib.sha256()
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with source.open("rb") as src, os.fdopen(fd, "wb") as out:
+    with os.fdopen(fd, "wb") as out:
         while chunk := src.read(CHUNK):
             digest.update(chunk)
             out.write(chunk)
@@ -213,24 +218,15 @@ def _dump_postgres(engine: Engine, target: Path) -> tuple[str | None, set[str]]:
 # --- the media ----------------------------------------------------------------------------
 
 
-def _media_files(root: Path) -> Iterator[Path]:
-    if not root.is_dir():
-        return
-    for path in sorted(root.glob("??/??/*")):
-        if KEY.match(path.name) and path.is_file() and not path.is_symlink():
-            yield path
-
-
 def _relative(key: str) -> str:
     return f"{MEDIA}/{key[:2]}/{key[2:4]}/{key}"
 
 
 def _copy_media(
-    root: Path, target: Path, files: dict[str, str], link_dest: Path | None
+    store: MediaStore, target: Path, files: dict[str, str], link_dest: Path | None
 ) -> tuple[int, int]:
     count = size = 0
-    for path in _media_files(root):
-        key = path.name
+    for key in store.stored_keys():
         relative = _relative(key)
         destination = target / relative
         earlier = link_dest / relative if link_dest else None
@@ -241,8 +237,9 @@ def _copy_media(
             digest = key
         else:
             try:
-                digest = _copy_checked(path, destination)
-            except FileNotFoundError:
+                with store.open(key) as original:
+                    digest = _write_checked(original, destination)
+            except MediaNotFoundError:
                 continue  # erased since the database was copied: it must not come back
         if digest != key:
             destination.unlink()
@@ -284,7 +281,7 @@ def take_backup(
         database = POSTGRES_FILE
         revision, referenced = _dump_postgres(engine, target / database)
     files[database] = _sha256(target / database)
-    count, size = _copy_media(settings.media_dir, target, files, link_dest)
+    count, size = _copy_media(open_media_store(settings), target, files, link_dest)
     secret = settings.data_dir / SECRET
     if secret.is_file():
         files[SECRET] = _copy_checked(secret, target / SECRET)
@@ -373,13 +370,14 @@ def restore_backup(settings: Settings, source: Path) -> Manifest:
             empty = _is_empty(connection)
     finally:
         engine.dispose()
-    if not empty or any(_media_files(settings.media_dir)):
+    store = open_media_store(settings)
+    if not empty or next(store.stored_keys(), None) is not None:
         raise BackupError("restore only into an empty data dir and an empty database")
     _restore_database(manifest, source, settings.database_url)
     for relative in manifest.files:
         if relative.startswith(MEDIA + "/"):
-            target = settings.media_dir / relative.removeprefix(MEDIA + "/")
-            _copy_checked(source / relative, target)
+            with (source / relative).open("rb") as original:
+                store.put(original)
     if manifest.has_secret:
         # The keyed hashes of residents' addresses were made with this secret.
         secret = settings.data_dir / SECRET

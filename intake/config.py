@@ -70,6 +70,8 @@ class Settings:
     twilio_api_base: str = "https://api.twilio.com"
     twilio_from_number: str | None = None
     media_hosts: tuple[str, ...] = DEFAULT_MEDIA_HOSTS
+    # Originals in an S3-compatible store (s3://bucket/prefix?endpoint=…); None: DATA_DIR/media.
+    media_url: str | None = None
     telegram_bot_token: str | None = None
     telegram_webhook_secret: str | None = None
     telegram_api_base: str = "https://api.telegram.org"
@@ -343,6 +345,18 @@ def _smtp(env: Mapping[str, str], public_url: str | None) -> tuple[str | None, s
     return url, sender
 
 
+def _media_url(env: Mapping[str, str]) -> str | None:
+    url = env.get("INSPRAAK_MEDIA_URL", "").strip() or None
+    if url is not None:
+        from intake.objectstore import MediaUrlError, parse_media_url
+
+        try:
+            parse_media_url(url)
+        except MediaUrlError as error:
+            raise ConfigError(str(error)) from None
+    return url
+
+
 def _oidc(env: Mapping[str, str]) -> tuple[str | None, str | None, str | None]:
     names = ("INSPRAAK_OIDC_ISSUER", "INSPRAAK_OIDC_CLIENT_ID", "INSPRAAK_OIDC_CLIENT_SECRET")
     values = [env.get(name, "").strip() or None for name in names]
@@ -383,6 +397,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         twilio_api_base=_url(env, "TWILIO_API_BASE", None) or "https://api.twilio.com",
         twilio_from_number=_twilio_sender(env),
         media_hosts=_media_hosts(env),
+        media_url=_media_url(env),
         telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN") or None,
         telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET") or None,
         telegram_api_base=_url(env, "TELEGRAM_API_BASE", None) or "https://api.telegram.org",

@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from intake.errors import SafeError
-from intake.storage import LocalMediaStore
+from intake.storage import MediaStore
 
 CHUNK = 1 << 16
 MAX_REDIRECTS = 5
@@ -56,7 +56,7 @@ def host_allowed(url: str, allowed_hosts: tuple[str, ...]) -> bool:
 
 def fetch_media(
     url: str,
-    store: LocalMediaStore,
+    store: MediaStore,
     *,
     allowed_hosts: tuple[str, ...],
     max_bytes: int,

@@ -10,7 +10,7 @@ from intake.config import Settings, load_settings
 from intake.db import Database
 from intake.plugins import Registry, discover
 from intake.spool import Replayed, Spool
-from intake.storage import LocalMediaStore
+from intake.storage import MediaStore, open_media_store
 
 
 @dataclass
@@ -19,7 +19,7 @@ class Runtime:
 
     settings: Settings
     db: Database
-    media: LocalMediaStore
+    media: MediaStore
     registry: Registry
     spool: Spool
 
@@ -34,7 +34,7 @@ class Runtime:
                 timeout=settings.database_timeout_seconds,
                 **engine_options,
             ),
-            media=LocalMediaStore(settings.media_dir),
+            media=open_media_store(settings),
             registry=discover(settings.extra_plugins, settings),
             spool=Spool(settings.spool_dir),
         )

@@ -1,19 +1,30 @@
-"""Media storage keyed by sha256: put, open (with byte ranges) and delete originals."""
+"""Media storage keyed by sha256: put, open (with byte ranges) and delete originals.
+
+A local folder by default; an S3-compatible object store (`intake.objectstore`) when
+`INSPRAAK_MEDIA_URL` names one, so that web and worker machines share no disk.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import io
 import os
+import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from intake.errors import SafeError
 from intake.files import private_dir
 
+if TYPE_CHECKING:
+    from intake.config import Settings
+
 CHUNK = 1 << 16
+KEY = re.compile(r"[0-9a-f]{64}")
 
 
 class MediaNotFoundError(Exception):
@@ -34,6 +45,10 @@ class MediaStore(Protocol):
         """Store a stream and return its sha256 key and size."""
         ...
 
+    def put_bytes(self, data: bytes) -> tuple[str, int]:
+        """Store bytes held in memory and return their key and size."""
+        ...
+
     def open(self, key: str, start: int = 0, end: int | None = None) -> BinaryIO:
         """Open the bytes from `start` up to `end` (exclusive) of a stored original."""
         ...
@@ -45,6 +60,53 @@ class MediaStore(Protocol):
     def delete(self, key: str) -> None:
         """Remove a stored original; removing a missing one is not an error."""
         ...
+
+    def stored_keys(self) -> Iterator[str]:
+        """Yield the key of every stored original."""
+        ...
+
+    def local(self, key: str) -> contextlib.AbstractContextManager[Path]:
+        """Lend a file on this machine's disk that holds the original (for OCR, speech)."""
+        ...
+
+
+def open_media_store(settings: Settings) -> MediaStore:
+    """Return the store the settings name: the object store, or the data dir's media folder."""
+    if settings.media_url is None:
+        return LocalMediaStore(settings.media_dir)
+    from intake.objectstore import ObjectMediaStore  # boto3 loads only where it is used
+
+    return ObjectMediaStore(settings.media_url, settings.data_dir / "tmp")
+
+
+def is_key(name: str) -> bool:
+    """Tell whether `name` is a media key (a sha256 in lower-case hex)."""
+    return KEY.fullmatch(name) is not None
+
+
+def hashed_copy(source: BinaryIO, folder: Path) -> tuple[Path, str, int]:
+    """Copy a stream into a new private, fsynced file in `folder`; return it, its key and size.
+
+    Raise StorageFullError when the disk is full; the partial copy is removed.
+    """
+    digest = hashlib.sha256()
+    size = 0
+    # mkstemp makes the file 0600 whatever the umask: it stays so once renamed.
+    fd, name = tempfile.mkstemp(dir=private_dir(folder), prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as tmp:
+            while chunk := source.read(CHUNK):
+                digest.update(chunk)
+                tmp.write(chunk)
+                size += len(chunk)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+    except BaseException as error:
+        Path(name).unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.errno in FULL:
+            raise StorageFullError("disk full: no space left to store media") from None
+        raise
+    return Path(name), digest.hexdigest(), size
 
 
 def _sync_dir(folder: Path) -> None:
@@ -64,46 +126,28 @@ class LocalMediaStore:
 
     def path(self, key: str) -> Path:
         """Return where the original with `key` lives on disk."""
-        if len(key) != 64 or not all(c in "0123456789abcdef" for c in key):
+        if not is_key(key):
             raise MediaNotFoundError(key)
         return self.root / key[:2] / key[2:4] / key
 
     def put(self, source: BinaryIO) -> tuple[str, int]:
         """Store a stream; raise StorageFullError when the disk is full."""
+        tmp, key, size = hashed_copy(source, self.root)
         try:
-            return self._put(source)
-        except OSError as error:
-            if error.errno in FULL:
-                raise StorageFullError("disk full: no space left to store media") from None
-            raise
-
-    def _put(self, source: BinaryIO) -> tuple[str, int]:
-        digest = hashlib.sha256()
-        size = 0
-        # mkstemp makes the file 0600 whatever the umask: it stays so once renamed.
-        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
-        try:
-            with os.fdopen(fd, "wb") as tmp:
-                while chunk := source.read(CHUNK):
-                    digest.update(chunk)
-                    tmp.write(chunk)
-                    size += len(chunk)
-                tmp.flush()
-                os.fsync(tmp.fileno())
-            key = digest.hexdigest()
             target = self.path(key)
             private_dir(target.parent)
-            os.replace(tmp_name, target)
+            os.replace(tmp, target)
             # The rename itself must survive a crash before anyone relies on the copy
             # (Twilio's is deleted once ours is committed).
             _sync_dir(target.parent)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
+        except BaseException as error:
+            tmp.unlink(missing_ok=True)
+            if isinstance(error, OSError) and error.errno in FULL:
+                raise StorageFullError("disk full: no space left to store media") from None
             raise
         return key, size
 
     def put_bytes(self, data: bytes) -> tuple[str, int]:
-        """Store bytes held in memory and return their key and size."""
         return self.put(io.BytesIO(data))
 
     def open(self, key: str, start: int = 0, end: int | None = None) -> BinaryIO:
@@ -126,3 +170,17 @@ class LocalMediaStore:
 
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
+
+    def stored_keys(self) -> Iterator[str]:
+        if not self.root.is_dir():
+            return
+        for path in sorted(self.root.glob("??/??/*")):
+            if is_key(path.name) and path.is_file() and not path.is_symlink():
+                yield path.name
+
+    @contextlib.contextmanager
+    def local(self, key: str) -> Iterator[Path]:
+        path = self.path(key)
+        if not path.is_file():
+            raise MediaNotFoundError(key)
+        yield path

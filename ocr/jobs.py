@@ -97,7 +97,7 @@ def read_scan_job(session: Session, payload: Mapping[str, Any], ctx: JobContext)
 
 def _read(ctx: JobContext, sha256: str) -> list[FormRecord]:
     media = ctx.runtime.media
-    with reading(ctx.runtime, media.path(sha256)) as result:
+    with media.local(sha256) as path, reading(ctx.runtime, path) as result:
         named = any(form.names_someone for form in result.forms)
         archive = archive_evidence(
             result.archive_bytes(), len(result.pages), media.put_bytes, personal=named

@@ -73,10 +73,9 @@ def _transcribe(sha256: str | None, language: str, ctx: JobContext) -> Transcrip
         return Failure(AUDIO_MISSING, "no audio was stored")
     registry = shared_registry(ctx.runtime.settings)
     try:
-        path = ctx.runtime.media.path(sha256)
-        if not path.is_file():  # gone from the disk: ffmpeg would call it unsupported audio
-            raise MediaNotFoundError(sha256)
-        return transcribe(path, language, registry, max_seconds=MAX_SECONDS)
+        # A file gone from the store is missing audio, not audio ffmpeg cannot decode.
+        with ctx.runtime.media.local(sha256) as path:
+            return transcribe(path, language, registry, max_seconds=MAX_SECONDS)
     except NoModelError:
         return Failure(NO_SPEECH_MODEL, f"language {language}")
     except AudioTooLongError as error:

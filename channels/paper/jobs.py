@@ -113,12 +113,10 @@ def import_file_job(session: Session, payload: Mapping[str, Any], ctx: JobContex
             None,
             {"name": str(payload.get("name", ""))},
         )
-        with reading(ctx.runtime, media.path(sha256)) as result:
+        with media.local(sha256) as path, reading(ctx.runtime, path) as result:
             file = replace(file, pages=len(result.pages))
             new = _new_forms(ctx, sha256, len(result.forms))
-            forms = [
-                (index, *_evidence(result, index, file, media.path(sha256), store)) for index in new
-            ]
+            forms = [(index, *_evidence(result, index, file, path, store)) for index in new]
     except TRANSIENT as error:
         _drop(ctx, put)
         if not ctx.last_attempt:

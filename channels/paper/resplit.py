@@ -60,7 +60,8 @@ def resplit(session: Session, media: MediaStore) -> Resplit:
             if not pages:
                 continue  # nothing tells which pages are its own: leave it for a person
             try:
-                data = original_pages(media.path(key), attachment.media_type, pages)
+                with media.local(key) as path:
+                    data = original_pages(path, attachment.media_type, pages)
             except SplitError:
                 continue
             attachment.sha256, attachment.size = media.put_bytes(data)
