@@ -31,9 +31,16 @@ def postgres_url() -> str | None:
         engine = create_engine(url, connect_args={"connect_timeout": 3}, poolclass=NullPool)
         with engine.connect():
             pass
-        engine.dispose()
     except Exception:  # noqa: BLE001 - any failure means "no server here"
         return None
+    try:
+        with engine.begin() as conn:
+            # Database-wide, outside the tests' private schemas, so dropping one keeps it.
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
+    except Exception:  # noqa: BLE001 - another test process created it at the same moment
+        pass
+    finally:
+        engine.dispose()
     return url
 
 

@@ -59,6 +59,14 @@ class Contribution(Base):
     __table_args__ = (
         UniqueConstraint("channel", "channel_message_id"),
         Index("ix_contribution_queue", "received_at", "id"),
+        # The staff search finds words anywhere in the text; on PostgreSQL a trigram index
+        # answers that without reading every row. SQLite scans (one municipality's size).
+        Index(
+            "ix_contribution_text_trgm",
+            "text",
+            postgresql_using="gin",
+            postgresql_ops={"text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

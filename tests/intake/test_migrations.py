@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from intake.db import make_engine
-from intake.migrations import alembic_config, upgrade
+from intake.migrations import alembic_config, on_dialect, upgrade
 from intake.models import Base
 
 
@@ -26,7 +26,8 @@ def test_the_migrated_schema_is_the_models_schema(database_url: str) -> None:
     engine = make_engine(database_url)
     upgrade(engine)
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        options = {"compare_type": True, "include_object": on_dialect(conn.dialect.name)}
+        context = MigrationContext.configure(conn, opts=options)
         differences = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert differences == []
