@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 import click
 from flask import Blueprint, Flask
@@ -111,6 +111,43 @@ class Channel:
     delivers: Collection[str] = ()
 
 
+class UploadOutcome(Protocol):
+    """Where the reading of an uploaded file stands, and what it made."""
+
+    @property
+    def state(self) -> str:
+        """One of "waiting", "read" or "refused"."""
+
+    @property
+    def forms(self) -> int:
+        """Contributions the file became."""
+
+    @property
+    def pages_needing_person(self) -> int:
+        """Pages a person must look at."""
+
+    @property
+    def reason(self) -> str:
+        """Why it was refused: a reason code (labels in the registry), then details."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """Files staff may hand in on the staff area's upload page, and the job that reads them."""
+
+    label: str
+    """What the files are, for the page (a Dutch source string marked with `N_`)."""
+    suffixes: Collection[str]
+    job_kind: str
+    queue: Callable[[Runtime, Session, BinaryIO, str, int], int]
+    """Keep the file as an original and queue its reading for the staff member (by id) who
+    uploaded it; return the job's id. The caller commits."""
+    outcome: Callable[[Session, int], UploadOutcome | None]
+    """Where the job with this id stands; None if there is no such job."""
+    uploader: Callable[[Mapping[str, Any]], int | None]
+    """Who uploaded the file a job reads, from the job's payload."""
+
+
 @dataclass(frozen=True)
 class Plugin:
     """A channel, engine or staff area: what it adds to the web app, worker and CLI."""
@@ -146,6 +183,8 @@ class Plugin:
     enabled: Callable[[Settings], bool] | None = None
     """Whether the plugin is on under a process's settings (e-mail without SMTP is off);
     None: always on."""
+    uploads: Mapping[str, Upload] = field(default_factory=dict)
+    """Kinds of file staff may upload in the staff area (scanned forms), by name."""
 
 
 def _undescribed(sender: DescribedSender) -> Sender:
@@ -173,6 +212,7 @@ class Registry:
         self.channels: dict[str, Channel] = {}
         self.reasons: dict[str, str] = {}
         self.alerts: dict[str, str] = {}
+        self.uploads: dict[str, Upload] = {}
         for plugin in plugins:
             self.add(plugin)
 
@@ -198,6 +238,11 @@ class Registry:
             sends = channel.name in plugin.senders or channel.name in plugin.described_senders
             if (channel.answers_here or channel.delivers) and not sends:
                 raise TypeError(f"channel {channel.name!r} replies but has no sender")
+        for name, upload in plugin.uploads.items():
+            if name in self.uploads:
+                raise DuplicateRegistrationError(f"upload {name!r} is declared twice")
+            if upload.job_kind not in plugin.job_handlers:
+                raise TypeError(f"upload {name!r} is read by a job its plugin does not handle")
         for code, label in plugin.reasons.items():
             if self.reasons.get(code, label) != label:
                 raise DuplicateRegistrationError(f"reason {code!r} has two labels")
@@ -224,6 +269,7 @@ class Registry:
         self.channels.update((channel.name, channel) for channel in plugin.channels)
         self.reasons.update(plugin.reasons)
         self.alerts.update(plugin.alerts)
+        self.uploads.update(plugin.uploads)
 
     def send(
         self, channel: str, runtime: Runtime, address: str, body: str, about: Outgoing

@@ -20,6 +20,7 @@ from admin.views import (
     reach,
     related,
     themes,
+    uploads,
     users,
 )
 
@@ -43,5 +44,6 @@ __all__ = [
     "reach",
     "related",
     "themes",
+    "uploads",
     "users",
 ]

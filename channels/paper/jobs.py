@@ -69,17 +69,33 @@ def queue_file(runtime: Runtime, session: Session, path: Path, name: str | None 
         return queue_stream(runtime, session, handle, name or path.name)
 
 
-def queue_stream(runtime: Runtime, session: Session, handle: BinaryIO, name: str) -> Queued:
-    """Keep an open file as an original and queue the job that reads it (the caller commits)."""
+def queue_stream(
+    runtime: Runtime, session: Session, handle: BinaryIO, name: str, uploaded_by: int | None = None
+) -> Queued:
+    """Keep an open file as an original and queue the job that reads it (the caller commits).
+
+    `uploaded_by`: the staff member who handed the file in on the staff area, if one did.
+    """
     sha256, size = runtime.media.put(handle)
-    job = enqueue(
-        session,
-        IMPORT_JOB,
-        {"sha256": sha256, "name": name, "size": size},
-        max_attempts=IMPORT_ATTEMPTS,
-    )
+    payload: dict[str, Any] = {"sha256": sha256, "name": name, "size": size}
+    if uploaded_by is not None:
+        payload["uploaded_by"] = uploaded_by
+    job = enqueue(session, IMPORT_JOB, payload, max_attempts=IMPORT_ATTEMPTS)
     session.flush()
     return Queued(name, sha256, job.id)
+
+
+def queue_upload(
+    runtime: Runtime, session: Session, handle: BinaryIO, name: str, staff_id: int
+) -> int:
+    """Queue a file a staff member uploaded; return the id of the job that reads it."""
+    return queue_stream(runtime, session, handle, name, uploaded_by=staff_id).job_id
+
+
+def uploader(payload: Mapping[str, Any]) -> int | None:
+    """Return who uploaded the file an import job reads (None: the command or the folder)."""
+    by = payload.get("uploaded_by")
+    return by if isinstance(by, int) else None
 
 
 def import_file_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:

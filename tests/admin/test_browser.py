@@ -154,9 +154,17 @@ def test_staff_pages_have_no_axe_violations(site: Any, browser: Any, lang: str) 
         ("themes", "/admin/themes"),
         ("theme", "/admin/themes/1"),
         ("reach", "/admin/reach"),
+        ("uploads", "/admin/uploads"),
     ):
         page.goto(f"{base}{path}")
         checked[name] = axe_violations(page)
+    # A file that is no scan: the error is tied to the field.
+    text = {"name": "notities.txt", "mimeType": "text/plain", "buffer": b"geen scan"}
+    page.set_input_files("#files", files=[text])
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.get_attribute("#files", "aria-invalid") == "true"
+    checked["upload refused"] = axe_violations(page)
     assert {name: v for name, v in checked.items() if v} == {}
     page.goto(f"{base}/admin/c/{ids['voice']}")
     assert page.eval_on_selector("audio", "a => a.readyState >= 1 || a.networkState !== 3")

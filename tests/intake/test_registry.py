@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intake.plugins import Channel, DuplicateRegistrationError, Plugin, Registry
+from intake.plugins import Channel, DuplicateRegistrationError, Plugin, Registry, Upload
 from intake.runtime import Runtime
 
 
@@ -52,3 +52,23 @@ def test_a_reason_may_be_declared_twice_only_with_the_same_label() -> None:
     assert Registry([first, same]).reasons == {"lost": "Verloren"}
     with pytest.raises(DuplicateRegistrationError, match="two labels"):
         Registry([first, other])
+
+
+def test_an_upload_is_read_by_its_own_plugins_job_and_named_once() -> None:
+    def queue(*_args: object) -> int:
+        return 1
+
+    def scans(kind: str) -> Upload:
+        return Upload("Scans", (".pdf",), kind, queue, lambda *_: None, lambda *_: None)
+
+    def handle(*_args: object) -> None:
+        return None
+
+    reader = Plugin(name="reader", job_handlers={"read": handle}, uploads={"scans": scans("read")})
+    assert Registry([reader]).uploads["scans"].job_kind == "read"
+    stray = Plugin(name="stray", uploads={"scans": scans("read")})
+    with pytest.raises(TypeError, match="does not handle"):
+        Registry([stray])
+    again = Plugin(name="again", job_handlers={"other": handle}, uploads={"scans": scans("other")})
+    with pytest.raises(DuplicateRegistrationError, match="declared twice"):
+        Registry([reader, again])
