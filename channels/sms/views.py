@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 from flask import Blueprint, Response, abort, request
 
 from channels.sms import texts
-from channels.sms.adapter import WHATSAPP, MalformedMessageError, TwilioMessage
+from channels.sms.adapter import WHATSAPP, MalformedMessageError, TwilioMessage, spool_sender
 from channels.sms.dialogue import Reply, answer
 from channels.sms.language import detect
 from channels.twilio.client import send_message
@@ -54,7 +54,8 @@ def incoming() -> Response:
         return twiml(answer(rt.db, message, settings))
     except UNAVAILABLE as error:
         log.warning("message %s spooled: database unavailable (%s)", message.sid, describe(error))
-    rt.spool.put(Entry(message.channel, message.sid, dict(request.form)))
+    sender = spool_sender(settings.secret_key, message)
+    rt.spool.put(Entry(message.channel, message.sid, dict(request.form), sender=sender))
     with using_language(detect(message.body) or DEFAULT_LANGUAGE) as language:
         return twiml(Reply(language, texts.spooled()))
 
