@@ -19,7 +19,7 @@ from channels.sms.language import detect
 from channels.twilio.client import send_message
 from channels.twilio.signature import twilio_webhook
 from intake.current import runtime
-from intake.db import UNAVAILABLE
+from intake.db import UNAVAILABLE, retry_dropped
 from intake.errors import describe
 from intake.i18n import DEFAULT_LANGUAGE, using_language
 from intake.runtime import Runtime
@@ -51,7 +51,8 @@ def incoming() -> Response:
     except MalformedMessageError:
         abort(400)
     try:
-        return twiml(answer(rt.db, message, settings))
+        # Keyed on the message id: a second run after a dropped connection stores it once.
+        return twiml(retry_dropped(lambda: answer(rt.db, message, settings)))
     except UNAVAILABLE as error:
         log.warning("message %s spooled: database unavailable (%s)", message.sid, describe(error))
     sender = spool_sender(settings.secret_key, message)
