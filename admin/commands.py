@@ -10,6 +10,7 @@ from intake import privacy
 from intake.cli.state import State, pass_state
 from intake.models import AuditEvent
 from intake.references import normalise_reference
+from intake.spool import KEEP_DAYS as SPOOL_KEEP_DAYS
 
 
 @click.command()
@@ -23,6 +24,7 @@ from intake.references import normalise_reference
 @pass_state
 def purge(state: State, contact_days: int) -> None:
     """Delete originals past their consultation's retention and contacts after it closed."""
+    spooled = privacy.purge_spool(state.runtime)
     with state.runtime.db.session() as session:
         result = privacy.purge(session, contact_days=contact_days)
         session.add(
@@ -33,6 +35,7 @@ def purge(state: State, contact_days: int) -> None:
                     "contacts": result.contacts,
                     "personal_fields": result.personal_fields,
                     "media": len(result.media_keys),
+                    "spooled": spooled,
                 },
             )
         )
@@ -41,7 +44,8 @@ def purge(state: State, contact_days: int) -> None:
     click.echo(
         f"purged {result.attachments} originals ({len(result.media_keys)} files) "
         f"and {result.contacts} contact details; cleared names on "
-        f"{result.personal_fields} forms"
+        f"{result.personal_fields} forms; deleted {spooled} spool entries older than "
+        f"{SPOOL_KEEP_DAYS} days"
     )
 
 

@@ -80,6 +80,8 @@ class Settings:
     proxy_hops: int = 0
     max_text_length: int = 5000
     job_lease_seconds: int = 300
+    # On SIGTERM a worker finishes its job if it ends within this, else hands it back.
+    worker_grace_seconds: int = 20
     database_timeout_seconds: int = 30
     extra_plugins: tuple[str, ...] = ()
     delete_at_provider: bool = True
@@ -406,6 +408,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         proxy_hops=_int(env, "INSPRAAK_PROXY_HOPS", 0, minimum=0),
         max_text_length=_int(env, "INSPRAAK_MAX_TEXT_LENGTH", 5000),
         job_lease_seconds=_int(env, "INSPRAAK_JOB_LEASE_SECONDS", 300),
+        worker_grace_seconds=_int(env, "INSPRAAK_WORKER_GRACE_SECONDS", 20),
         database_timeout_seconds=_int(env, "INSPRAAK_DATABASE_TIMEOUT", 30),
         extra_plugins=tuple(
             p.strip() for p in env.get("INSPRAAK_PLUGINS", "").split(",") if p.strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -10,6 +11,7 @@ from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from intake import erased
+from intake.db import UNAVAILABLE
 from intake.hashing import keyed_hash
 from intake.models import (
     Attachment,
@@ -24,6 +26,8 @@ from intake.models import (
 )
 from intake.personal import is_personal_evidence, only_personal, without_personal
 from intake.references import normalise_reference
+from intake.runtime import Runtime
+from intake.spool import KEEP_DAYS, Spool
 from intake.storage import MediaStore
 
 DEFAULT_RETENTION_DAYS = 365
@@ -196,8 +200,10 @@ def erase_contributor(
     *,
     secret: str | None = None,
     keep_jobs: Collection[str] = (),
+    spool: Spool | None = None,
 ) -> Erasure:
-    """Erase a resident: every contribution, original, message, dialogue and their contact."""
+    """Erase a resident: every contribution, original, message, dialogue and their contact,
+    and what they sent that waits in `spool` or was set aside there."""
     contributor = session.get(Contributor, contributor_id)
     if contributor is None:
         return Erasure(0, ())
@@ -205,6 +211,9 @@ def erase_contributor(
         select(Contribution.id).where(Contribution.contributor_id == contributor_id)
     ).all()
     address_hash = contributor.address_hash
+    if spool is not None:
+        # What they sent while the database was away, waiting or set aside, goes too.
+        spool.forget(address_hash)
     erasure = erase_contributions(session, ids, secret=secret, keep_jobs=keep_jobs)
     session.execute(delete(ConversationState).where(ConversationState.key_hash == address_hash))
     # Typed by someone on a form and never confirmed: their address all the same.
@@ -215,6 +224,15 @@ def erase_contributor(
     session.execute(delete(Contributor).where(Contributor.id == contributor_id))
     session.expire_all()
     return erasure
+
+
+def purge_spool(runtime: Runtime, *, now: datetime | None = None) -> int:
+    """Delete spool entries older than `KEEP_DAYS` (set aside, or refused as long);
+    replay first so that nothing the database can take now is lost. Return how many went."""
+    with contextlib.suppress(*UNAVAILABLE):
+        runtime.replay_spool()
+    before = (now or utcnow()) - timedelta(days=KEEP_DAYS)
+    return runtime.spool.purge(before.timestamp())
 
 
 def remove_media(media: MediaStore, keys: Iterable[str]) -> None:

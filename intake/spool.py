@@ -14,11 +14,15 @@ that cannot be read (half written at a crash, damaged) or that its handler refus
 to `corrupt/` with the reason and a log line naming the file and line, never dropped.
 
 The spool holds residents' messages (numbers, texts): files are private to the service user
-and deleted once replayed.
+and deleted once replayed. Each entry names its sender by the keyed hash their contributor
+row carries, so that erasing a resident erases their entries here too (`forget`); `purge`
+deletes what is older than `KEEP_DAYS` (what could not be read cannot be attributed, and goes
+then).
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import logging
@@ -39,6 +43,9 @@ log = logging.getLogger("inspraak.spool")
 SUFFIX = ".jsonl"
 REPLAYING = ".replaying"
 CORRUPT = "corrupt"
+REASON = ".reason.txt"
+# Set-aside entries are for a person to look at within days, not to keep.
+KEEP_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,8 @@ class Entry:
     message_id: str
     payload: Mapping[str, Any]
     spooled_at: str = ""
+    # The keyed hash the sender's contributor row is found by (`intake.privacy`), if known.
+    sender: str | None = None
 
 
 class UnknownChannelError(Exception):
@@ -76,6 +85,7 @@ def _line(entry: Entry) -> bytes:
             "id": entry.message_id,
             "at": entry.spooled_at or utcnow().isoformat(),
             "payload": dict(entry.payload),
+            "sender": entry.sender,
         },
         ensure_ascii=False,
         sort_keys=True,
@@ -92,9 +102,27 @@ def _entry(line: bytes) -> Entry:
         if zlib.crc32(body.encode()) != outer["crc"]:
             raise ValueError("checksum does not match")
         inner = json.loads(body)
-        return Entry(str(inner["channel"]), str(inner["id"]), inner["payload"], inner["at"])
+        return Entry(
+            str(inner["channel"]),
+            str(inner["id"]),
+            inner["payload"],
+            inner["at"],
+            inner.get("sender"),
+        )
     except (json.JSONDecodeError, KeyError, TypeError, UnicodeError) as error:
         raise ValueError(f"unreadable line ({type(error).__name__})") from None
+
+
+def _sent_by(line: bytes, sender: str) -> bool:
+    try:
+        return _entry(line).sender == sender
+    except ValueError:
+        return False  # unreadable: cannot be attributed, goes with `purge`
+
+
+def _remove_set_aside(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    path.with_suffix(REASON).unlink(missing_ok=True)
 
 
 class Spool:
@@ -142,9 +170,7 @@ class Spool:
 
     def set_aside_count(self) -> int:
         """Count the entries kept aside for a person."""
-        if not self.corrupt.is_dir():
-            return 0
-        return sum(1 for p in self.corrupt.iterdir() if p.suffix == SUFFIX)
+        return len(self._set_aside_files())
 
     def replay(self, replayers: Mapping[str, Replayer]) -> Replayed:
         """Store every waiting entry through its channel's replayer; see the module text.
@@ -159,6 +185,57 @@ class Spool:
                 continue
             self._replay_file(taken, replayers, done)
         return done
+
+    def forget(self, sender: str) -> int:
+        """Delete every entry, waiting or set aside, that `sender` sent; return how many."""
+        forgotten = 0
+        for path in self._files():
+            taken = path if path.name.endswith(REPLAYING) else self._take(path)
+            if taken is not None:
+                forgotten += self._forget_in(taken, sender)
+        for path in self._set_aside_files():
+            if _sent_by(path.read_bytes(), sender):
+                _remove_set_aside(path)
+                forgotten += 1
+        return forgotten
+
+    def purge(self, before: float) -> int:
+        """Delete files last written before `before` (a time stamp): the set-aside entries,
+        and anything still waiting (replay first: that is only what the database refused for
+        as long). Return how many entries went."""
+        purged = 0
+        for path in self._set_aside_files():
+            if path.stat().st_mtime < before:
+                _remove_set_aside(path)
+                purged += 1
+        for path in self._files():
+            with contextlib.suppress(FileNotFoundError):
+                if path.stat().st_mtime < before:
+                    purged += sum(1 for line in path.read_bytes().splitlines() if line.strip())
+                    path.unlink()
+        return purged
+
+    def _forget_in(self, path: Path, sender: str) -> int:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            return 0
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # not while it is replayed
+            if not path.exists():
+                return 0
+            lines = path.read_bytes().splitlines(keepends=True)
+            kept = [line for line in lines if not _sent_by(line, sender)]
+            if len(kept) < len(lines):
+                path.write_bytes(b"".join(kept))
+            return len(lines) - len(kept)
+        finally:
+            os.close(fd)
+
+    def _set_aside_files(self) -> list[Path]:
+        if not self.corrupt.is_dir():
+            return []
+        return [p for p in self.corrupt.iterdir() if p.suffix == SUFFIX]
 
     def _files(self) -> list[Path]:
         if not self.folder.is_dir():
@@ -232,8 +309,8 @@ class Spool:
         fd = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         with os.fdopen(fd, "wb") as out:
             out.write(line)
-        (kept.with_suffix(".reason.txt")).write_text(reason + "\n", encoding="utf-8")
-        os.chmod(kept.with_suffix(".reason.txt"), FILE_MODE)
+        kept.with_suffix(REASON).write_text(reason + "\n", encoding="utf-8")
+        os.chmod(kept.with_suffix(REASON), FILE_MODE)
         done.set_aside += 1
         done.reasons.append(reason)
         # The file and line, never the line itself: it holds a resident's message.

@@ -12,7 +12,7 @@ from admin import scope
 from admin.audit import record
 from admin.auth import requires
 from admin.blueprint import blueprint
-from intake.current import db_session, registry
+from intake.current import db_session, registry, runtime
 from intake.health import STALE_AFTER
 from intake.i18n import LANGUAGE_NAMES
 from intake.i18n import gettext as _
@@ -74,6 +74,7 @@ def dashboard() -> str:
         scope.consultations(select(Consultation).order_by(Consultation.id))
     ).all()
     problems = _problems([scope.contributions()])
+    spool = runtime().spool
     return render_template(
         "admin/dashboard.html",
         charts=charts,
@@ -86,6 +87,8 @@ def dashboard() -> str:
         failing=failing,
         dead=dead,
         problems=problems,
+        spool_waiting=spool.depth(),
+        spool_set_aside=spool.set_aside_count(),
     )
 
 

@@ -132,6 +132,7 @@ def privacy_erase(contributor_id: int) -> tuple[str, int]:
         contributor_id,
         secret=runtime().settings.secret_key,
         keep_jobs=runtime().registry.after_erasure,
+        spool=runtime().spool,
     )
     record(
         session,

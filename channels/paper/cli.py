@@ -15,6 +15,7 @@ from channels.paper.resplit import remove_unused, resplit
 from channels.paper.watcher import Finished, UnsafeFolderError, Watcher, local_worker
 from intake.cli.state import State, pass_state
 from intake.runtime import Runtime
+from intake.storage import StorageFullError
 
 POLL_SECONDS = 0.5
 
@@ -46,10 +47,18 @@ def import_command(state: State, paths: tuple[Path, ...], queue_only: bool) -> N
     runtime = state.runtime
     files = scan_files(paths)
     queued: list[Queued] = []
-    for path in files:
+    for number, path in enumerate(files):
         # One commit per file: running workers can start on the first while the rest is stored.
         with runtime.db.session() as session:
-            queued.append(queue_file(runtime, session, path, str(path)))
+            try:
+                queued.append(queue_file(runtime, session, path, str(path)))
+            except StorageFullError:
+                # What is queued stays queued; the rest is still where it was read from.
+                click.echo(f"{len(queued)} files queued for reading", err=True)
+                raise click.ClickException(
+                    f"disk full: {len(files) - number} files not imported, from {path} on; "
+                    "make room in the media store and import them again"
+                ) from None
             session.commit()
     if queue_only:
         click.echo(f"{len(queued)} files queued for the workers")

@@ -15,6 +15,7 @@ from channels.paper.jobs import Outcome, outcome, queue_stream
 from intake.files import DIR_MODE, FILE_MODE
 from intake.jobs.worker import Worker
 from intake.runtime import Runtime
+from intake.storage import StorageFullError
 
 log = logging.getLogger("inspraak.paper")
 
@@ -148,6 +149,9 @@ class Watcher:
                         session.commit()
         except OSError as error:  # taken away or unreadable meanwhile: look again next poll
             log.warning("watched file not queued: %s", error.strerror)
+            return
+        except StorageFullError as error:  # left where it lies, tried again next poll
+            log.error("watched file not queued: %s", error)
             return
         log.info("watched file queued as job %s", queued.job_id)
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from channels.twilio.client import WHATSAPP_PREFIX
+from intake.hashing import keyed_hash
 from intake.inbound import Inbound, JobRequest, Sender
 from intake.models import TextOrigin
 
@@ -62,6 +63,11 @@ class TwilioMessage:
             body=form.get("Body", ""),
             media=media,
         )
+
+
+def spool_sender(secret: str, message: TwilioMessage) -> str:
+    """Return the keyed hash a spooled message names its sender by (the contributor's)."""
+    return keyed_hash(secret, PHONE, message.number)
 
 
 def sender_of(message: TwilioMessage, key_hash: str, *, may_reply: bool) -> Sender:

@@ -13,13 +13,13 @@ from xml.sax.saxutils import escape
 from flask import Blueprint, Response, abort, request
 
 from channels.sms import texts
-from channels.sms.adapter import WHATSAPP, MalformedMessageError, TwilioMessage
+from channels.sms.adapter import WHATSAPP, MalformedMessageError, TwilioMessage, spool_sender
 from channels.sms.dialogue import Reply, answer
 from channels.sms.language import detect
 from channels.twilio.client import send_message
 from channels.twilio.signature import twilio_webhook
 from intake.current import runtime
-from intake.db import UNAVAILABLE
+from intake.db import UNAVAILABLE, retry_dropped
 from intake.errors import describe
 from intake.i18n import DEFAULT_LANGUAGE, using_language
 from intake.runtime import Runtime
@@ -51,10 +51,12 @@ def incoming() -> Response:
     except MalformedMessageError:
         abort(400)
     try:
-        return twiml(answer(rt.db, message, settings))
+        # Keyed on the message id: a second run after a dropped connection stores it once.
+        return twiml(retry_dropped(lambda: answer(rt.db, message, settings)))
     except UNAVAILABLE as error:
         log.warning("message %s spooled: database unavailable (%s)", message.sid, describe(error))
-    rt.spool.put(Entry(message.channel, message.sid, dict(request.form)))
+    sender = spool_sender(settings.secret_key, message)
+    rt.spool.put(Entry(message.channel, message.sid, dict(request.form), sender=sender))
     with using_language(detect(message.body) or DEFAULT_LANGUAGE) as language:
         return twiml(Reply(language, texts.spooled()))
 

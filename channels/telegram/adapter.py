@@ -17,8 +17,10 @@ from telegram import Message, TelegramObject, Update
 from telegram.constants import ChatMemberStatus, ChatType, MessageEntityType
 
 from channels.telegram.client import MAX_DOWNLOAD_BYTES
+from intake.hashing import keyed_hash
 from intake.inbound import Inbound, InboundMedia, JobRequest, Sender
 from intake.models import TextOrigin
+from intake.spool import Entry
 
 CHANNEL = "telegram"
 
@@ -214,6 +216,13 @@ def parse(update: Update) -> Event | None:
         person = Person(member.from_user.id, member.chat.id, member.from_user.language_code)
         return Event(update.update_id, person, Membership(blocked), member.date)
     return None
+
+
+def spool_entry(secret: str, update: Update, payload: dict[str, Any]) -> Entry:
+    """Describe an update for the spool, its sender named as their contributor row is."""
+    user = update.effective_user
+    known = keyed_hash(secret, CHANNEL, str(user.id)) if user is not None else None
+    return Entry(CHANNEL, str(update.update_id), payload, sender=known)
 
 
 def sender(secret: str, person: Person, *, may_reply: bool) -> Sender:

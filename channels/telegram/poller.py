@@ -9,12 +9,11 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from channels.telegram import client
-from channels.telegram.adapter import CHANNEL
+from channels.telegram.adapter import spool_entry
 from channels.telegram.dialogue import Immediate, handle_update, while_away
 from intake.db import UNAVAILABLE
 from intake.errors import describe
 from intake.runtime import Runtime
-from intake.spool import Entry
 
 log = logging.getLogger("inspraak.telegram")
 TRIES_PER_UPDATE = 3
@@ -69,7 +68,8 @@ class Poller:
                     update.update_id,
                     describe(error),
                 )
-                self.runtime.spool.put(Entry(CHANNEL, str(update.update_id), update.to_dict()))
+                secret = self.runtime.settings.secret_key
+                self.runtime.spool.put(spool_entry(secret, update, update.to_dict()))
                 immediate = while_away(update)
             except Exception as error:  # noqa: BLE001 - one bad update must not stop the bot
                 log.warning(

@@ -14,7 +14,7 @@ from telegram import Update
 from werkzeug.wrappers import Response
 
 from channels.telegram import client
-from channels.telegram.adapter import CHANNEL
+from channels.telegram.adapter import CHANNEL, spool_entry
 from channels.telegram.dialogue import handle_update, while_away
 from channels.telegram.secret import telegram_webhook
 from intake.current import db_session, runtime
@@ -47,7 +47,7 @@ def webhook() -> Response:
         log.warning(
             "update %s spooled: database unavailable (%s)", update.update_id, describe(error)
         )
-        rt.spool.put(Entry(CHANNEL, str(update.update_id), data))
+        rt.spool.put(spool_entry(rt.settings.secret_key, update, data))
         immediate = while_away(update)
     if immediate is None:
         return Response(status=200)

@@ -177,7 +177,7 @@ def _spool(message_id: str, step: str, error: DBAPIError) -> None:
         "caller": caller_hash(runtime().settings.secret_key, number) if number else None,
         "form": {k: v for k, v in request.form.items() if k in SPOOLED_FIELDS},
     }
-    runtime().spool.put(Entry(VOICE, message_id, payload))
+    runtime().spool.put(Entry(VOICE, message_id, payload, sender=payload["caller"]))
 
 
 def _next(session: Session, call: Call, choices: Choices, *, retry: bool) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
@@ -17,6 +18,8 @@ from intake.contacts.confirm import Check
 from intake.contacts.numbers import what_we_text
 from intake.csrf import CSRFError
 from intake.current import db_session, runtime
+from intake.db import UNAVAILABLE
+from intake.errors import describe
 from intake.i18n import gettext as _
 from intake.labels import channel_label, consultation_state, language_label
 from intake.models import Consultation, ConsultationStatus, Contribution, utcnow
@@ -26,6 +29,7 @@ from intake.reporting.charts import bar_chart
 from intake.reporting.results import finished, long_date, results_of
 
 blueprint = Blueprint("web", __name__, template_folder="templates")
+log = logging.getLogger("inspraak.web")
 KIOSK_RETURN_SECONDS = 60
 # What the pages may say after a step; anything else in `?said=` is ignored.
 SAID = ("confirmed", "wrong", "used_up", "silenced", "sent", "limited")
@@ -143,7 +147,16 @@ def _submit(slug: str, *, kiosk: bool) -> Response | tuple[str, int]:
             return receipt, None
         return receipt, contact.after_receiving(connection, receipt, asker, link)
 
-    stored = runtime().db.write(store)
+    try:
+        stored = runtime().db.write(store)
+    except UNAVAILABLE as error:
+        # A full disk or a database away: the page keeps the text, to send again later.
+        log.warning("web form not stored: database unavailable (%s)", describe(error))
+        data.errors["form"] = _(
+            "Uw bericht kon nu niet worden bewaard. Het staat hieronder nog: "
+            "verstuur het over enkele minuten opnieuw."
+        )
+        return _form_page(consultation, data, 503, kiosk=kiosk)
     if stored is None:
         data.errors["form"] = _(
             "U hebt veel berichten kort na elkaar gestuurd. "

@@ -29,6 +29,21 @@ Executor = Session | Connection
 # What a database that is away raises: unreachable, restarted, locked past its timeout, out of
 # disk. A refused write (a constraint, a bad value) is not one: it would fail again on replay.
 UNAVAILABLE = (OperationalError, InterfaceError)
+# Runs of a request whose connection the server dropped under it (a terminated backend, a
+# restart): the pool's pre-ping finds idle dropped connections, this the ones dropped in use.
+DROPPED_TRIES = 2
+
+
+def retry_dropped(work: Callable[[], T]) -> T:
+    """Run `work` (which must be safe to run again), again on a fresh connection when the
+    server dropped the one it had; a server that stays away raises as before."""
+    for _attempt in range(DROPPED_TRIES - 1):
+        try:
+            return work()
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+    return work()
 
 
 def _tuner(timeout: float) -> Callable[[Any, Any], None]:

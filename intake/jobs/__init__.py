@@ -258,6 +258,23 @@ def fail_job(session: Session, job: ClaimedJob, error: str, *, permanent: bool =
     return status
 
 
+def release_job(session: Session, job_id: int, worker_id: str) -> bool:
+    """Hand a job this worker holds back to the queue, ready at once, its attempt not counted."""
+    result = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.leased_by == worker_id, Job.status == JobStatus.RUNNING)
+        .values(
+            status=JobStatus.QUEUED,
+            attempts=Job.attempts - 1,
+            lease_until=None,
+            leased_by=None,
+            run_after=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
 def retry_job(session: Session, job_id: int) -> None:
     """Give a dead job a fresh set of attempts (staff's retry button)."""
     session.execute(

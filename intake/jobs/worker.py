@@ -23,6 +23,7 @@ from intake.jobs import (
     complete_job,
     extend_lease,
     fail_job,
+    release_job,
 )
 from intake.models import WorkerHeartbeat, utcnow
 from intake.plugins import JobContext
@@ -31,6 +32,14 @@ from intake.runtime import Runtime
 log = logging.getLogger("inspraak.worker")
 HEARTBEAT_SECONDS = 10
 MAX_DATABASE_PAUSE = 30.0
+
+
+class JobReleased(BaseException):
+    """The grace period after SIGTERM ran out while a job worked: hand it back.
+
+    A BaseException, like KeyboardInterrupt, so that a handler's `except Exception` cannot
+    swallow it.
+    """
 
 
 class Worker:
@@ -43,19 +52,29 @@ class Worker:
         self.jobs_done = 0
         self._stopping = threading.Event()
         self._last_heartbeat = 0.0
+        self._in_handler = False  # a job's handler runs and may still be handed back
 
     def stop(self, *_args: object) -> None:
         """Finish the job at hand, then leave the loop."""
         self._stopping.set()
 
     def install_signal_handlers(self) -> None:
-        """Stop gracefully on SIGTERM and SIGINT (systemd, Ctrl-C)."""
+        """On SIGTERM or SIGINT (systemd, Ctrl-C) finish the job at hand within the grace
+        period (`INSPRAAK_WORKER_GRACE_SECONDS`), else hand it back to the queue; then leave."""
 
         def handler(signum: int, frame: FrameType | None) -> None:
+            if not self._stopping.is_set():
+                signal.setitimer(signal.ITIMER_REAL, self.runtime.settings.worker_grace_seconds)
             self.stop()
+
+        def grace_over(signum: int, frame: FrameType | None) -> None:
+            # Raised in the main thread, where handlers run: unwinds the job's transaction.
+            if self._in_handler:
+                raise JobReleased
 
         signal.signal(signal.SIGTERM, handler)
         signal.signal(signal.SIGINT, handler)
+        signal.signal(signal.SIGALRM, grace_over)
 
     def run(self, *, until_idle: bool = False) -> int:
         """Work until stopped, or until no job is ready when `until_idle`; return jobs done.
@@ -108,11 +127,20 @@ class Worker:
                 if handler is None:
                     raise PermanentJobError(f"no handler for job kind {job.kind!r}")
                 ctx = JobContext(self.runtime, job.id, job.attempts, job.max_attempts)
-                handler(session, job.payload, ctx)
+                self._in_handler = True
+                try:
+                    handler(session, job.payload, ctx)
+                finally:
+                    self._in_handler = False
                 complete_job(session, job.id)
                 session.commit()
             self.jobs_done += 1
             log.info("job %s (%s) done", job.id, job.kind)
+        except JobReleased:
+            with self.runtime.db.session() as session:
+                release_job(session, job.id, self.worker_id)
+                session.commit()
+            log.warning("job %s (%s) handed back: stopped before it ended", job.id, job.kind)
         except Exception as error:  # noqa: BLE001 - any failure is recorded, the loop goes on
             permanent = isinstance(error, PermanentJobError)
             reason = describe(error)  # never the driver's text: it may repeat a resident's row

@@ -13,6 +13,7 @@ from pathlib import Path
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
+from channels.sms.adapter import TwilioMessage, spool_sender
 from intake.inbound import InboundMedia
 from intake.jobs.worker import Worker
 from intake.models import (
@@ -27,8 +28,10 @@ from intake.models import (
 )
 from intake.privacy import purge, remove_media
 from intake.runtime import Runtime
+from intake.spool import Entry
 from tests.admin.conftest import demo_id, post
 from tests.cli import inspraak
+from tests.support.twilio import message_params
 
 
 def test_assisted_entry_goes_through_receive_and_records_who_helped(
@@ -147,6 +150,13 @@ def test_erasure_leaves_nothing_of_the_resident(
         session.commit()
     export = post(admin, f"/admin/privacy/{contributor_id}/export", {}, "/admin/privacy")
     assert len(json.loads(export.get_data(as_text=True))["contributions"]) == 2
+    # Texts the database could not take: one set aside in spool/corrupt/, one still waiting.
+    for sid in ("SMaside", "SMwaiting"):
+        form = message_params("Mijn geheime sms", number=phone, sid=sid)
+        sender = spool_sender(runtime.settings.secret_key, TwilioMessage.from_form(form))
+        runtime.spool.put(Entry("sms", sid, form, sender=sender))
+        if sid == "SMaside":
+            assert runtime.spool.replay({}).set_aside == 1
     refused = post(admin, f"/admin/privacy/{contributor_id}/erase", {}, "/admin/privacy")
     assert refused.status_code == 422
     erased = post(
@@ -157,6 +167,8 @@ def test_erasure_leaves_nothing_of_the_resident(
     # The postcode is looked for as a stored value: bare digits also occur in timestamps.
     for trace in ("geheime", "An Geheim", "'9999'", phone, "+32470000041", key, "Bedankt An"):
         assert trace not in dump, trace
+    spooled = b"".join(p.read_bytes() for p in runtime.spool.folder.rglob("*") if p.is_file())
+    assert b"geheime" not in spooled and runtime.spool.set_aside_count() == 0
     assert not runtime.media.path(key).exists()
     assert runtime.media.path(shared).exists()  # still the other resident's original
     assert "Iemand anders" in dump and "blijft" in dump

@@ -22,6 +22,7 @@ from intake.migrations import upgrade
 from intake.models import Attachment, Contribution, Job, JobStatus
 from intake.receive import receive
 from intake.runtime import Runtime
+from intake.spool import Entry
 from ocr.jobs import AWAITING_SCAN_READING, READ_SCAN_JOB
 from tests.admin.conftest import add_user, sign_in
 from tests.conftest import make_settings
@@ -162,3 +163,17 @@ def test_a_scan_gone_from_the_media_store_waits_for_a_person(runtime: Runtime, a
     page = _dashboard(_staff(app, runtime), "en")
     assert "Scans are missing from the media store" in page
     assert "1 contribution waits for a person" in page
+
+
+def test_the_spool_depth_is_on_the_dashboard(runtime: Runtime, app: Flask) -> None:
+    staff = _staff(app, runtime)
+    assert "wachtend 0" in _dashboard(staff) and "apart gezet 0" in _dashboard(staff)
+    runtime.spool.put(Entry("nowhere", "SM1", {"Body": "x"}))
+    assert runtime.spool.replay({}).set_aside == 1  # no channel of that name: kept aside
+    for number in (2, 3):
+        runtime.spool.put(Entry("sms", f"SM{number}", {"Body": "y"}))
+    page = _dashboard(staff)
+    assert "wachtend 2" in page and "apart gezet 1" in page
+    assert "spool/corrupt/" in page
+    english = _dashboard(staff, "en")
+    assert "waiting 2" in english and "set aside 1" in english

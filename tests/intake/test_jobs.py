@@ -124,34 +124,81 @@ def test_two_workers_never_run_the_same_job(any_runtime: Runtime) -> None:
     assert statuses == [JobStatus.DONE]
 
 
+WORKER = [sys.executable, "-m", "intake", "worker"]
+
+
+def _worker_env(runtime: Runtime, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "INSPRAAK_DATA_DIR": str(runtime.settings.data_dir),
+        "INSPRAAK_DATABASE_URL": runtime.settings.database_url,
+        "INSPRAAK_PLUGINS": "tests.support.slow_jobs",
+        **extra,
+    }
+
+
+def _worker_on_job(runtime: Runtime, job_id: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Start a worker process and return once it runs the job."""
+    worker = subprocess.Popen(WORKER, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while _job(runtime, job_id).status != JobStatus.RUNNING:
+        if time.monotonic() > deadline:
+            worker.kill()
+            raise AssertionError("the worker never took the job")
+        time.sleep(0.1)
+    return worker
+
+
 def test_a_worker_killed_mid_job_loses_nothing(any_runtime: Runtime, tmp_path: Path) -> None:
     (job_id,) = _enqueue(any_runtime, "test.slow", seconds=120)
-    env = {
-        **os.environ,
-        "INSPRAAK_DATA_DIR": str(any_runtime.settings.data_dir),
-        "INSPRAAK_DATABASE_URL": any_runtime.settings.database_url,
-        "INSPRAAK_PLUGINS": "tests.support.slow_jobs",
-        "INSPRAAK_JOB_LEASE_SECONDS": "2",
-    }
-    command = [sys.executable, "-m", "intake", "worker"]
-    victim = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while _job(any_runtime, job_id).status != JobStatus.RUNNING:
-            assert time.monotonic() < deadline, "the worker never took the job"
-            time.sleep(0.1)
-    finally:
-        victim.send_signal(signal.SIGKILL)
-        victim.wait()
+    env = _worker_env(any_runtime, INSPRAAK_JOB_LEASE_SECONDS="2")
+    victim = _worker_on_job(any_runtime, job_id, env)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
     assert _runs(any_runtime) == []
     time.sleep(2.5)  # the dead worker's lease runs out
     finished = subprocess.run(
-        [*command, "--until-idle"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        [*WORKER, "--until-idle"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert finished.returncode == 0, finished.stderr
     job = _job(any_runtime, job_id)
     assert job.status == JobStatus.DONE and job.attempts == 2
     assert _runs(any_runtime) == [job_id]
+
+
+def test_sigterm_lets_a_worker_finish_a_job_within_the_grace_period(
+    any_runtime: Runtime,
+) -> None:
+    (job_id,) = _enqueue(any_runtime, "test.slow", seconds=1.5)
+    env = _worker_env(any_runtime, INSPRAAK_WORKER_GRACE_SECONDS="60")
+    worker = _worker_on_job(any_runtime, job_id, env)
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=60) == 0
+    job = _job(any_runtime, job_id)
+    assert job.status == JobStatus.DONE and job.attempts == 1
+    assert _runs(any_runtime) == [job_id]
+
+
+def test_sigterm_hands_back_a_job_that_outlasts_the_grace_period(any_runtime: Runtime) -> None:
+    (job_id,) = _enqueue(any_runtime, "test.slow", seconds=600)
+    env = _worker_env(any_runtime, INSPRAAK_WORKER_GRACE_SECONDS="1")
+    worker = _worker_on_job(any_runtime, job_id, env)
+    worker.send_signal(signal.SIGTERM)
+    try:
+        assert worker.wait(timeout=30) == 0  # far sooner than the job's ten minutes
+    finally:
+        worker.kill()
+    job = _job(any_runtime, job_id)
+    assert (job.status, job.attempts, job.leased_by, job.lease_until) == (
+        JobStatus.QUEUED,
+        0,
+        None,
+        None,
+    )
+    assert _runs(any_runtime) == []
+    with any_runtime.db.session() as session:  # ready at once, the attempt not counted
+        claimed = claim_next_job(session, "another", 60)
+        assert claimed is not None and (claimed.id, claimed.attempts) == (job_id, 1)
 
 
 def test_a_worker_reports_its_heartbeat(client, runtime: Runtime) -> None:  # type: ignore[no-untyped-def]

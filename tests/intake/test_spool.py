@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import stat
 import threading
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,14 +21,16 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.pool import NullPool
 
-from intake.inbound import Inbound
+from intake.hashing import keyed_hash
+from intake.inbound import Inbound, Sender
 from intake.jobs.worker import Worker
 from intake.migrations import upgrade
-from intake.models import Contribution
+from intake.models import Contribution, Contributor, utcnow
 from intake.plugins import Plugin
+from intake.privacy import erase_contributor, purge_spool
 from intake.receive import receive
 from intake.runtime import Runtime
-from intake.spool import Entry, Spool
+from intake.spool import KEEP_DAYS, Entry, Spool
 from tests.conftest import make_settings
 from tests.support.dbproxy import relay_for
 
@@ -196,3 +200,52 @@ def test_monitoring_sees_what_waits_in_the_spool(runtime: Runtime, app: Flask) -
     assert client.get("/healthz").get_json()["spool"] == {"waiting": 3, "set_aside": 0}
     runtime.replay_spool()
     assert client.get("/healthz").get_json()["spool"] == {"waiting": 0, "set_aside": 1}
+
+
+def _from(runtime: Runtime, number: str, n: int) -> Entry:
+    sender = keyed_hash(runtime.settings.secret_key, "phone", number)
+    return Entry(CHANNEL, f"SM{n:04d}", {"text": f"{SECRET_WORDS} {n}"}, sender=sender)
+
+
+def test_erasing_a_resident_erases_what_they_left_in_the_spool(runtime: Runtime) -> None:
+    spool = runtime.spool
+    theirs, other = "+32470000001", "+32470000002"
+    secret = runtime.settings.secret_key
+    with runtime.db.session() as session:
+        sender = Sender.of(secret, "phone", theirs, may_reply=False, confirmed=True)
+        receive(session, Inbound(channel=CHANNEL, language="nl", text="eerder", sender=sender))
+        session.commit()
+        contributor_id = session.scalars(select(Contributor.id)).one()
+    for n, number in enumerate((theirs, other, theirs, other)):
+        spool.put(_from(runtime, number, n))
+    assert spool.replay({}).set_aside == 4  # no replayer: all four kept aside
+    spool.put(_from(runtime, theirs, 4))
+    spool.put(_from(runtime, other, 5))
+    with runtime.db.session() as session:
+        erase_contributor(session, contributor_id, spool=spool)
+        session.commit()
+    assert (spool.depth(), spool.set_aside_count()) == (1, 2)
+    left = b"".join(p.read_bytes() for p in spool.folder.rglob("*.jsonl*"))
+    assert left.count(b"SM0001") == left.count(b"SM0003") == left.count(b"SM0005") == 1
+    assert b"SM0000" not in left and b"SM0002" not in left and b"SM0004" not in left
+    assert len(list(spool.corrupt.glob("*.reason.txt"))) == 2
+
+
+def test_retention_deletes_spool_entries_older_than_the_bound(runtime: Runtime) -> None:
+    _with_replayer(runtime)
+    spool = runtime.spool
+    spool.put(Entry("nochannel", "SM1", {"text": SECRET_WORDS}))
+    spool.put(Entry("nochannel", "SM2", {"text": SECRET_WORDS}))
+    assert runtime.replay_spool().set_aside == 2
+    old, recent = sorted(spool.corrupt.glob("*.jsonl"))
+    days_ago = time.time() - (KEEP_DAYS + 1) * 86400
+    os.utime(old, (days_ago, days_ago))
+    spool.put(_entry(3))  # waiting, and the database answers: stored, not deleted
+    assert purge_spool(runtime) == 1
+    assert sorted(p.name for p in spool.corrupt.iterdir()) == sorted(
+        [recent.name, recent.with_suffix(".reason.txt").name]
+    )
+    assert _stored(runtime) == [("SM0003", f"{SECRET_WORDS} 3")]
+    # Later than the bound: what the database still refused goes as well.
+    assert purge_spool(runtime, now=utcnow() + timedelta(days=KEEP_DAYS + 1)) == 1
+    assert spool.set_aside_count() == 0

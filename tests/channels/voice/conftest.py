@@ -42,9 +42,9 @@ def voice_env(twilio: FakeTwilio, **extra: str) -> dict[str, str]:
     )
 
 
-def start_runtime(data_dir: Path, **env: str) -> Runtime:
+def start_runtime(data_dir: Path, database_url: str | None = None, **env: str) -> Runtime:
     """Build a migrated runtime with the demo consultation from env-like settings."""
-    rt = Runtime.start(make_settings(data_dir, **env))
+    rt = Runtime.start(make_settings(data_dir, database_url, **env))
     upgrade(rt.db.engine)
     with rt.db.session() as session:
         seed_demo(session)
@@ -71,9 +71,28 @@ def add_second_consultation(runtime: Runtime) -> None:
 
 
 @pytest.fixture
-def voice_runtime(tmp_path: Path, twilio: FakeTwilio) -> Iterator[Runtime]:
+def voice_database(request: pytest.FixtureRequest) -> str | None:
+    """The database of `voice_runtime`: SQLite, unless a test asks for both engines."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        return None
+    return str(request.getfixturevalue("postgres_schema_url"))
+
+
+# The call, its recording and the jobs that fetch and transcribe it, on the real PostgreSQL
+# server too; the rest of the suite (prompts, signatures) runs on SQLite alone.
+ON_BOTH_ENGINES = pytest.mark.parametrize(
+    "voice_database",
+    ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+    indirect=True,
+)
+
+
+@pytest.fixture
+def voice_runtime(
+    tmp_path: Path, twilio: FakeTwilio, voice_database: str | None
+) -> Iterator[Runtime]:
     """A runtime with Twilio on, behind a proxy at PUBLIC_URL, with the demo consultation."""
-    rt = start_runtime(tmp_path / "data", **voice_env(twilio))
+    rt = start_runtime(tmp_path / "data", voice_database, **voice_env(twilio))
     yield rt
     rt.db.dispose()
 

@@ -15,7 +15,7 @@ from intake.jobs import enqueue
 from intake.jobs.worker import Worker
 from intake.models import Attachment, Contribution, Job, JobStatus, utcnow
 from intake.runtime import Runtime
-from tests.channels.voice.conftest import Caller, start_runtime, voice_env
+from tests.channels.voice.conftest import ON_BOTH_ENGINES, Caller, start_runtime, voice_env
 from tests.conftest import make_settings
 from tests.support.http import Reply
 from tests.support.twilio import FakeTwilio
@@ -40,6 +40,7 @@ def _only(runtime: Runtime) -> tuple[Contribution, list[Attachment]]:
         return contribution, list(session.scalars(select(Attachment)))
 
 
+@ON_BOTH_ENGINES
 def test_a_download_that_fails_is_retried_and_then_succeeds(
     voice_client: FlaskClient, voice_runtime: Runtime, twilio: FakeTwilio, phone_wav: bytes
 ) -> None:
