@@ -70,21 +70,19 @@ def add_second_consultation(runtime: Runtime) -> None:
         session.commit()
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test of the phone channel's runtime on SQLite and on the real PostgreSQL."""
+    if "voice_database" in metafunc.fixturenames:
+        engines = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+        metafunc.parametrize("voice_database", engines, indirect=True)
+
+
 @pytest.fixture
 def voice_database(request: pytest.FixtureRequest) -> str | None:
-    """The database of `voice_runtime`: SQLite, unless a test asks for both engines."""
-    if getattr(request, "param", "sqlite") == "sqlite":
+    """The database of `voice_runtime`: a SQLite file, or a schema of the PostgreSQL server."""
+    if request.param == "sqlite":
         return None
     return str(request.getfixturevalue("postgres_schema_url"))
-
-
-# The call, its recording and the jobs that fetch and transcribe it, on the real PostgreSQL
-# server too; the rest of the suite (prompts, signatures) runs on SQLite alone.
-ON_BOTH_ENGINES = pytest.mark.parametrize(
-    "voice_database",
-    ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
-    indirect=True,
-)
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from intake.references import spoken
 from intake.runtime import Runtime
 from tests.channels.voice.conftest import (
     CALLER,
-    ON_BOTH_ENGINES,
     Caller,
     add_second_consultation,
     record_of,
@@ -95,7 +94,6 @@ def test_a_whole_call_in_french_is_kept_for_a_person_without_a_french_model(
     assert [s.key_hash for s in states] != [caller.sid]
 
 
-@ON_BOTH_ENGINES
 def test_a_dutch_call_is_transcribed_with_words_and_timings(
     voice_client: FlaskClient, voice_runtime: Runtime, twilio: FakeTwilio, phone_wav: bytes
 ) -> None:
@@ -153,7 +151,6 @@ def test_a_caller_who_keeps_pressing_nothing_is_let_go(
     assert document.find("Gather") is None and document.find("Hangup") is not None
 
 
-@ON_BOTH_ENGINES
 def test_the_callback_before_the_action_makes_one_contribution(
     voice_client: FlaskClient, voice_runtime: Runtime, twilio: FakeTwilio, phone_wav: bytes
 ) -> None:
@@ -172,7 +169,6 @@ def test_the_callback_before_the_action_makes_one_contribution(
     assert kinds == ["voice.fetch_recording"]
 
 
-@ON_BOTH_ENGINES
 def test_hanging_up_during_the_recording_still_keeps_the_message(
     voice_client: FlaskClient, voice_runtime: Runtime, twilio: FakeTwilio, phone_wav: bytes
 ) -> None:

@@ -28,10 +28,15 @@ def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[ObjectServer]:
 
 
 def test_a_voicemail_kept_in_the_bucket_is_transcribed_erasable_and_played_by_range(
-    tmp_path: Path, twilio: FakeTwilio, s3: ObjectServer, phone_wav: bytes
+    tmp_path: Path,
+    twilio: FakeTwilio,
+    s3: ObjectServer,
+    phone_wav: bytes,
+    voice_database: str | None,
 ) -> None:
     data_dir = tmp_path / "data"
-    runtime = start_runtime(data_dir, **voice_env(twilio, **s3.env(sse="AES256")))
+    env = voice_env(twilio, **s3.env(sse="AES256"))
+    runtime = start_runtime(data_dir, voice_database, **env)
     app = create_app(runtime_=runtime)
     app.config["TESTING"] = True
     caller = Caller(app.test_client())

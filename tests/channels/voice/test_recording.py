@@ -15,7 +15,7 @@ from intake.jobs import enqueue
 from intake.jobs.worker import Worker
 from intake.models import Attachment, Contribution, Job, JobStatus, utcnow
 from intake.runtime import Runtime
-from tests.channels.voice.conftest import ON_BOTH_ENGINES, Caller, start_runtime, voice_env
+from tests.channels.voice.conftest import Caller, start_runtime, voice_env
 from tests.conftest import make_settings
 from tests.support.http import Reply
 from tests.support.twilio import FakeTwilio
@@ -40,7 +40,6 @@ def _only(runtime: Runtime) -> tuple[Contribution, list[Attachment]]:
         return contribution, list(session.scalars(select(Attachment)))
 
 
-@ON_BOTH_ENGINES
 def test_a_download_that_fails_is_retried_and_then_succeeds(
     voice_client: FlaskClient, voice_runtime: Runtime, twilio: FakeTwilio, phone_wav: bytes
 ) -> None:
@@ -87,10 +86,10 @@ def test_a_recording_on_a_host_not_allowed_is_not_fetched_and_waits_for_a_person
 
 
 def test_twilio_keeps_its_copy_when_deletion_is_switched_off(
-    tmp_path: Path, twilio: FakeTwilio, phone_wav: bytes
+    tmp_path: Path, twilio: FakeTwilio, phone_wav: bytes, voice_database: str | None
 ) -> None:
     env = voice_env(twilio, INSPRAAK_DELETE_PROVIDER_RECORDINGS="false")
-    rt = start_runtime(tmp_path / "data", **env)
+    rt = start_runtime(tmp_path / "data", voice_database, **env)
     try:
         _recorded_call(create_app(runtime_=rt).test_client(), twilio, phone_wav)
         Worker(rt).run(until_idle=True)
