@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 # Outlook's separator and header block. Everything from there on is history.
 _QUOTE_HEADERS = (
     re.compile(r"^On\s.+\swrote:$", re.IGNORECASE),
-    re.compile(r"^Op\s.+\sschreef\s.*:$", re.IGNORECASE),
+    re.compile(r"^Op\s.+\s(schreef|geschreven)\b.*:$", re.IGNORECASE),
     re.compile(r"^Le\s.+\sa\s+écrit\s*:$", re.IGNORECASE),
     re.compile(
         r"^-{2,}\s*(Original Message|Oorspronkelijk bericht|Message d'origine)\s*-{2,}$", re.I

@@ -20,6 +20,7 @@ from channels.email.attachments import attach, stored_mail
 from channels.email.incoming import IncomingMail, Kind, tag_of
 from channels.email.stopping import stop
 from intake.commands import STATUS_WORDS, STOP_WORDS, keyword_of
+from intake.consultations import open_now
 from intake.hashing import keyed_hash
 from intake.i18n import LANGUAGES, using_language
 from intake.inbound import Inbound, Sender
@@ -210,18 +211,18 @@ def _follow_up(
 
 
 def _consultation(session: Session, mail: IncomingMail) -> Consultation | None:
-    open_now = [c for c in session.scalars(select(Consultation)).all() if c.is_open()]
+    choices = open_now(session)
     tag = tag_of(mail.recipients)
     if tag is not None:
-        by_tag = [c for c in open_now if c.slug == tag or c.sms_keyword == keyword_of(tag)]
+        by_tag = [c for c in choices if c.slug == tag or c.sms_keyword == keyword_of(tag)]
         if by_tag:
             return by_tag[0]
     words = {keyword_of(word) for word in _REPLY_PREFIX.sub("", mail.subject).split()}
-    by_keyword = [c for c in open_now if c.sms_keyword and c.sms_keyword in words]
+    by_keyword = [c for c in choices if c.sms_keyword and c.sms_keyword in words]
     if by_keyword:
         return by_keyword[0]
-    if tag is None and len(open_now) == 1:
-        return open_now[0]
+    if tag is None and len(choices) == 1:
+        return choices[0]
     return None
 
 
@@ -263,7 +264,6 @@ def refuse_large(session: Session, runtime: Runtime, mail: IncomingMail) -> Outc
     known = _resident(session, key)
     language = _language(mail, known.preferred_language if known else None)
     contributor_id = upsert_contributor(session, _sender(runtime, mail, known), language)
-    limit = max(1, runtime.settings.mail_max_bytes // (1024 * 1024))
     with using_language(language):
-        answer(session, contributor_id, texts.too_large(limit), None)
+        answer(session, contributor_id, texts.too_large(runtime.settings.mail_max_bytes), None)
     return Outcome("too_large")

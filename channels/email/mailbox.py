@@ -71,9 +71,9 @@ class Mailbox:
         found = _SIZE.search(b" ".join(d for d in data if isinstance(d, bytes)))
         return int(found.group(1)) if found else 0
 
-    def fetch(self, uid: bytes, *, headers_only: bool = False) -> bytes:
-        """Return one mail (or only its header) without marking it read."""
-        part = "BODY.PEEK[HEADER]" if headers_only else "BODY.PEEK[]"
+    def fetch(self, uid: bytes, *, first: int | None = None) -> bytes:
+        """Return one mail (or only its `first` bytes) without marking it read."""
+        part = "BODY.PEEK[]" if first is None else f"BODY.PEEK[]<0.{first}>"
         status, data = self.connection.uid("FETCH", uid, f"({part})")
         _check(status, "FETCH")
         for item in data:

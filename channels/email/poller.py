@@ -19,6 +19,7 @@ from intake.runtime import Runtime
 
 log = logging.getLogger("inspraak.email")
 PAUSE_SECONDS = 30.0
+PEEK_BYTES = 64 * 1024
 
 
 class Poller:
@@ -77,7 +78,8 @@ class Poller:
     def _take(self, mailbox: Mailbox, uid: bytes) -> None:
         settings = self.runtime.settings
         too_large = mailbox.size(uid) > settings.mail_max_bytes
-        raw = mailbox.fetch(uid, headers_only=too_large)
+        # Of a mail too large, only its start: enough to know who wrote, and in which language.
+        raw = mailbox.fetch(uid, first=PEEK_BYTES if too_large else None)
         mail = read_mail(raw)
         with self.runtime.db.session() as session:
             if too_large:

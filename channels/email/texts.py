@@ -47,12 +47,14 @@ def added(reference: str) -> str:
     )
 
 
-def too_large(limit_mb: int) -> str:
+def too_large(limit_bytes: int) -> str:
     """Say that the mail was too large to take, and what to do instead."""
+    mb = limit_bytes / (1024 * 1024)
+    limit = f"{mb:.0f} MB" if mb >= 1 else f"{limit_bytes // 1024} kB"
     return _(
-        "Uw e-mail was te groot om te verwerken (meer dan %(limit)s MB) en werd niet als "
+        "Uw e-mail was te groot om te verwerken (meer dan %(limit)s) en werd niet als "
         "bijdrage bewaard. Stuur uw tekst opnieuw, met kleinere of minder bijlagen.",
-        limit=limit_mb,
+        limit=limit,
     )
 
 

@@ -67,3 +67,16 @@ def inbox_town(
         tmp_path / "data", database_url, smtp, INSPRAAK_IMAP_URL=mailbox.url()
     ) as runtime:
         yield runtime
+
+
+@pytest.fixture
+def small_inbox_town(tmp_path: Path, smtp: MailServer, mailbox: Mailbox) -> Iterator[Runtime]:
+    """An instance that takes mails of at most 20 kB."""
+    with mail_town(
+        tmp_path / "data",
+        f"sqlite:///{tmp_path / 'small.db'}",
+        smtp,
+        INSPRAAK_IMAP_URL=mailbox.url(),
+        INSPRAAK_MAIL_MAX_BYTES="20000",
+    ) as runtime:
+        yield runtime
