@@ -80,3 +80,15 @@ def small_inbox_town(tmp_path: Path, smtp: MailServer, mailbox: Mailbox) -> Iter
         INSPRAAK_MAIL_MAX_BYTES="20000",
     ) as runtime:
         yield runtime
+
+
+@pytest.fixture
+def sqlite_inbox_town(tmp_path: Path, smtp: MailServer, mailbox: Mailbox) -> Iterator[Runtime]:
+    """An instance reading the test mailbox, on SQLite only (for the slow engines' tests)."""
+    with mail_town(
+        tmp_path / "data",
+        f"sqlite:///{tmp_path / 'town.db'}",
+        smtp,
+        INSPRAAK_IMAP_URL=mailbox.url(),
+    ) as runtime:
+        yield runtime
