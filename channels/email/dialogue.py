@@ -63,11 +63,11 @@ def take_in(session: Session, runtime: Runtime, mail: IncomingMail, raw: bytes) 
         return Outcome(str(mail.kind))
     key = keyed_hash(runtime.settings.secret_key, EMAIL, mail.sender)
     word, rest = _command(mail)
-    if word in STOP_WORDS and not rest:
+    if word in STOP_WORDS:
         stop(session, key)
         return Outcome("stop")
     if word in STATUS_WORDS:
-        return _status(session, runtime, mail, key, rest)
+        return _status(session, runtime, mail, key, word, rest)
     target = _answered(session, mail, key)
     if target is not None:
         return _follow_up(session, runtime, mail, raw, target)
@@ -75,11 +75,19 @@ def take_in(session: Session, runtime: Runtime, mail: IncomingMail, raw: bytes) 
 
 
 def _command(mail: IncomingMail) -> tuple[str, str]:
-    # A subject such as "STOP" or "STATUS K7M-4PQ"; or, without a subject, the first line.
+    # "STOP" or "STATUS K7M-4PQ" as the subject, or else as the first line of the mail.
     subject = _REPLY_PREFIX.sub("", mail.subject).strip()
-    line = subject or (mail.text.strip().split("\n", 1)[0] if mail.text.strip() else "")
-    first, _, rest = line.strip().partition(" ")
-    return keyword_of(first), rest.strip()
+    first_line = mail.text.strip().split("\n", 1)[0]
+    for line in (subject, first_line):
+        first, _, rest = line.strip().partition(" ")
+        word = keyword_of(first)
+        rest = rest.strip()
+        # "Status van het park…" is a contribution: STATUS takes a reference or nothing.
+        if (word in STOP_WORDS and not rest) or (
+            word in STATUS_WORDS and (not rest or normalise_reference(rest))
+        ):
+            return word, rest
+    return "", ""
 
 
 def unreachable(session: Session, address_hash: str) -> None:
@@ -120,9 +128,13 @@ def answer(session: Session, contributor_id: int, body: str, contribution_id: in
         queue_message(session, contributor, EMAIL, body, contribution_id=contribution_id)
 
 
-def _status(session: Session, runtime: Runtime, mail: IncomingMail, key: str, rest: str) -> Outcome:
+def _status(
+    session: Session, runtime: Runtime, mail: IncomingMail, key: str, word: str, rest: str
+) -> Outcome:
     known = _resident(session, key)
-    language = _language(mail, known.preferred_language if known else None)
+    # "STATUT" says French, "STAND" Dutch; "STATUS" says nothing.
+    hint = STATUS_WORDS[word]
+    language = hint or _language(mail, known.preferred_language if known else None)
     contributor_id = upsert_contributor(session, _sender(runtime, mail, known), language)
     reference = normalise_reference(rest)
     with using_language(language):
@@ -203,8 +215,6 @@ def _follow_up(
     known = _resident(session, keyed_hash(runtime.settings.secret_key, EMAIL, mail.sender))
     language = _language(mail, known.preferred_language if known else target.language)
     contributor_id = upsert_contributor(session, _sender(runtime, mail, known), language)
-    if target.contributor_id is None:
-        target.contributor_id = contributor_id
     with using_language(language):
         answer(session, contributor_id, texts.added(target.reference), target.id)
     return Outcome("follow_up", target.reference)
