@@ -11,6 +11,7 @@ import imaplib
 import os
 import pwd
 import shutil
+import socket
 import ssl
 import subprocess
 import tempfile
@@ -75,7 +76,9 @@ def _users() -> tuple[str, str]:
     return me, me
 
 
-def _config(folder: Path, run: Path, cert: Path, key: Path, port: int, plain_port: int) -> Path:
+def _config(  # noqa: PLR0913 - one configuration file, written once
+    folder: Path, run: Path, cert: Path, key: Path, port: int, plain_port: int, *, tls: bool
+) -> Path:
     login_user, internal_user = _users()
     # Mail is owned by the internal user: Dovecot keeps no one's mail as root.
     owner = pwd.getpwnam(internal_user)
@@ -97,10 +100,10 @@ listen = 127.0.0.1
 default_login_user = {login_user}
 default_internal_user = {internal_user}
 first_valid_uid = 1
-ssl = required
+ssl = {"required" if tls else "no"}
 ssl_cert = <{cert}
 ssl_key = <{key}
-disable_plaintext_auth = yes
+disable_plaintext_auth = {"yes" if tls else "no"}
 auth_mechanisms = plain login
 mail_location = maildir:{mail}/Maildir
 passdb {{
@@ -119,7 +122,7 @@ service imap-login {{
   inet_listener imaps {{
     address = 127.0.0.1
     port = {port}
-    ssl = yes
+    ssl = {"yes" if tls else "no"}
   }}
 }}
 service anvil {{
@@ -139,8 +142,11 @@ namespace inbox {{
 
 
 @contextmanager
-def imap_server(folder: Path) -> Iterator[Mailbox]:
-    """Run Dovecot on two free ports of 127.0.0.1 (imaps, and imap with STARTTLS)."""
+def imap_server(folder: Path, *, tls: bool = True) -> Iterator[Mailbox]:
+    """Run Dovecot on two free ports of 127.0.0.1 (imaps, and imap with STARTTLS).
+
+    `tls=False`: a server that offers no encryption at all (and takes passwords in the clear).
+    """
     dovecot = shutil.which("dovecot") or "/usr/sbin/dovecot"
     home = folder / "dovecot"
     home.mkdir()
@@ -149,7 +155,7 @@ def imap_server(folder: Path) -> Iterator[Mailbox]:
     # Its sockets live where its unprivileged processes can reach them (not under a 0700 tmp).
     run = Path(tempfile.mkdtemp(prefix="inspraak-dovecot-"))
     run.chmod(0o755)
-    config = _config(home, run, cert, key, port, plain_port)
+    config = _config(home, run, cert, key, port, plain_port, tls=tls)
     # Dovecot forks into the background; its output goes to the log file of the config.
     subprocess.run(
         [dovecot, "-c", str(config)],
@@ -162,12 +168,14 @@ def imap_server(folder: Path) -> Iterator[Mailbox]:
         deadline = time.monotonic() + START_SECONDS
         while True:
             try:
-                mailbox.count("INBOX")
-                break
+                with socket.create_connection(("127.0.0.1", plain_port), timeout=5) as probe:
+                    if probe.recv(64).startswith(b"* OK"):
+                        break
             except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError("Dovecot did not start; see its dovecot.log")
+            time.sleep(0.1)
         yield mailbox
     finally:
         subprocess.run([dovecot, "-c", str(config), "stop"], check=False, capture_output=True)
