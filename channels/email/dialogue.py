@@ -10,8 +10,9 @@ from __future__ import annotations
 import hmac
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from channels.email import texts
@@ -41,6 +42,7 @@ from intake.runtime import Runtime
 
 NO_CONSULTATION = "email_no_consultation"
 FOLLOW_UP = "email_follow_up"
+ANSWERS_PER_HOUR = 5
 _REFERENCE = re.compile(r"\b[0-9A-Za-z]{3}-[0-9A-Za-z]{3}\b")
 _REPLY_PREFIX = re.compile(r"^\s*((re|aw|antw|tr|fw|fwd|wg)\s*:\s*)+", re.IGNORECASE)
 
@@ -122,9 +124,22 @@ def _sender(runtime: Runtime, mail: IncomingMail, known: Contributor | None) -> 
 
 
 def answer(session: Session, contributor_id: int, body: str, contribution_id: int | None) -> None:
-    """Queue `body` for the resident (written in their language); nothing if they said STOP."""
+    """Queue `body` for the resident (written in their language); nothing if they said STOP.
+
+    At most `ANSWERS_PER_HOUR` answers go to one address an hour: an auto-responder that
+    marks its mail as nothing special would otherwise answer every answer (a mail loop).
+    """
     contributor = session.get(Contributor, contributor_id)
-    if contributor is not None:
+    if contributor is None:
+        return
+    recent = session.scalar(
+        select(func.count(OutboundMessage.id)).where(
+            OutboundMessage.contributor_id == contributor_id,
+            OutboundMessage.channel == EMAIL,
+            OutboundMessage.created_at > utcnow() - timedelta(hours=1),
+        )
+    )
+    if (recent or 0) < ANSWERS_PER_HOUR:
         queue_message(session, contributor, EMAIL, body, contribution_id=contribution_id)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from channels.email.dialogue import ANSWERS_PER_HOUR
 from channels.email.poller import Poller
 from intake.consultations import save
 from intake.jobs.worker import Worker
@@ -11,7 +12,7 @@ from intake.models import Contribution
 from intake.runtime import Runtime
 from tests.channels.email.mails import RESIDENT, bounce, mail
 from tests.support.imap import Mailbox
-from tests.support.smtp import MAIL_FROM, MailServer
+from tests.support.smtp import MAIL_FROM, MailServer, Received
 
 DONE = "Inspraak/Verwerkt"
 DOMAIN = MAIL_FROM.partition("@")[2]
@@ -22,6 +23,13 @@ def take_in(runtime: Runtime) -> int:
     handled = Poller(runtime).run(once=True)
     Worker(runtime).run(until_idle=True)
     return handled
+
+
+def acknowledged(runtime: Runtime, mailbox: Mailbox, smtp: MailServer, text: str) -> Received:
+    """Mail `text` in as the resident; return the acknowledgement they got back."""
+    mailbox.deliver(mail(text))
+    take_in(runtime)
+    return smtp.to(RESIDENT)[-1]
 
 
 def contributions(runtime: Runtime) -> list[Contribution]:
@@ -90,9 +98,7 @@ def test_auto_replies_and_list_mail_are_not_stored_nor_answered(
 def test_a_bounce_marks_the_address_unreachable_and_is_not_answered(
     inbox_town: Runtime, mailbox: Mailbox, smtp: MailServer
 ) -> None:
-    mailbox.deliver(mail("Meer zitbanken."))
-    take_in(inbox_town)
-    [ours] = smtp.to(RESIDENT)
+    ours = acknowledged(inbox_town, mailbox, smtp, "Meer zitbanken.")
     mailbox.deliver(bounce(RESIDENT.upper(), str(ours.message["Message-ID"])))
     assert take_in(inbox_town) == 1
     [contribution] = contributions(inbox_town)
@@ -175,3 +181,15 @@ def test_an_unknown_address_tag_waits_for_a_person_and_a_known_keyword_routes(
     }
     # Each got its reference all the same.
     assert len(smtp.to(RESIDENT)) == 4
+
+
+def test_a_sender_that_answers_every_answer_gets_few_answers(
+    inbox_town: Runtime, mailbox: Mailbox, smtp: MailServer
+) -> None:
+    # An auto-responder without the headers that say so: each mail is stored, but the
+    # answers stop after a few, so the two machines do not write to each other forever.
+    for round_ in range(7):
+        mailbox.deliver(mail(f"Automatisch antwoord nummer {round_}.", subject="Ontvangen"))
+    take_in(inbox_town)
+    assert len(contributions(inbox_town)) == 7
+    assert len(smtp.to(RESIDENT)) == ANSWERS_PER_HOUR

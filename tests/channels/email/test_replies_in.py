@@ -7,7 +7,7 @@ from sqlalchemy import select
 from intake.models import Contributor
 from intake.runtime import Runtime
 from tests.channels.email.mails import RESIDENT, mail
-from tests.channels.email.test_email_in import contributions, take_in
+from tests.channels.email.test_email_in import acknowledged, contributions, take_in
 from tests.security.contact_helpers import app_of, fill_in, reference_on, work
 from tests.support.imap import Mailbox
 from tests.support.smtp import MailServer, Received
@@ -30,9 +30,7 @@ def _reply_to(ours: Received, text: str, *, sender: str = RESIDENT, **headers: s
 def test_a_reply_to_our_acknowledgement_is_added_to_the_contribution(
     inbox_town: Runtime, mailbox: Mailbox, smtp: MailServer
 ) -> None:
-    mailbox.deliver(mail("Meer bomen in het park."))
-    take_in(inbox_town)
-    [ack] = smtp.to(RESIDENT)
+    ack = acknowledged(inbox_town, mailbox, smtp, "Meer bomen in het park.")
     reply = _reply_to(
         ack,
         "En ook een drinkfontein.\n\nOp 3 dec. 2026 om 10:00 schreef Gemeente Inspraak"
@@ -55,9 +53,7 @@ def test_a_reply_to_our_acknowledgement_is_added_to_the_contribution(
 def test_a_reply_from_another_address_is_not_added_to_someone_elses_contribution(
     inbox_town: Runtime, mailbox: Mailbox, smtp: MailServer
 ) -> None:
-    mailbox.deliver(mail("Meer bomen in het park."))
-    take_in(inbox_town)
-    [ack] = smtp.to(RESIDENT)
+    ack = acknowledged(inbox_town, mailbox, smtp, "Meer bomen in het park.")
     mailbox.deliver(_reply_to(ack, "Ik ben het er niet mee eens.", sender=OTHER))
     take_in(inbox_town)
     first, second = contributions(inbox_town)
@@ -84,8 +80,7 @@ def test_a_reply_to_the_confirmation_mail_joins_the_web_contribution(
 def test_status_by_mail_answers_only_the_address_that_wrote(
     inbox_town: Runtime, mailbox: Mailbox, smtp: MailServer
 ) -> None:
-    mailbox.deliver(mail("Meer bomen in het park."))
-    take_in(inbox_town)
+    acknowledged(inbox_town, mailbox, smtp, "Meer bomen in het park.")
     [contribution] = contributions(inbox_town)
     mailbox.deliver(mail("", subject=f"STATUS {contribution.reference.lower()}"))
     mailbox.deliver(mail("", subject=f"STATUT {contribution.reference}", sender=OTHER))
@@ -100,8 +95,7 @@ def test_status_by_mail_answers_only_the_address_that_wrote(
 def test_stop_by_mail_forgets_the_address_and_silences_later_mail(
     inbox_town: Runtime, mailbox: Mailbox, smtp: MailServer
 ) -> None:
-    mailbox.deliver(mail("Meer bomen in het park."))
-    take_in(inbox_town)
+    acknowledged(inbox_town, mailbox, smtp, "Meer bomen in het park.")
     mailbox.deliver(mail("STOP", subject="Re: Bericht over uw bijdrage"))
     take_in(inbox_town)
     with inbox_town.db.session(write=False) as session:
