@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
 from sqlalchemy import select
 
 from channels.email.dialogue import ANSWERS_PER_HOUR
@@ -193,3 +196,17 @@ def test_a_sender_that_answers_every_answer_gets_few_answers(
     take_in(inbox_town)
     assert len(contributions(inbox_town)) == 7
     assert len(smtp.to(RESIDENT)) == ANSWERS_PER_HOUR
+
+
+def test_the_log_names_neither_the_sender_nor_what_they_wrote(
+    inbox_town: Runtime, mailbox: Mailbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    mailbox.deliver(mail("Mijn buurman Jan Claes parkeert altijd op de stoep.", subject="Klacht"))
+    take_in(inbox_town)
+    [contribution] = contributions(inbox_town)
+    # Inspraak's own lines; the test's SMTP server ("mail.log") logs the whole conversation.
+    ours = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("mail."))
+    assert contribution.reference in ours  # the mail's fate is logged …
+    for secret in (RESIDENT, "Jan Claes", "Klacht", "An Peeters"):  # … but not who or what
+        assert secret not in ours
