@@ -31,6 +31,6 @@ def poll(state: State, once: bool) -> None:
     try:
         handled = poller.run(once=once)
     except MailboxError as error:
-        click.echo(f"error: {str(error)}", err=True)
+        click.echo(f"error: {error}", err=True)
         sys.exit(1)
     click.echo(f"{handled} mails taken in")

@@ -7,6 +7,7 @@ fails after the commit, the next round finds it stored (Message-ID) and only mov
 
 from __future__ import annotations
 
+import imaplib
 import logging
 import threading
 
@@ -20,6 +21,14 @@ from intake.runtime import Runtime
 log = logging.getLogger("inspraak.email")
 PAUSE_SECONDS = 30.0
 PEEK_BYTES = 64 * 1024
+
+
+# The connection failed (not the mail): read again after a pause, on a new connection.
+_CONNECTION = (MailboxError, OSError, imaplib.IMAP4.error)
+
+
+def _said(error: BaseException) -> str:
+    return str(error) if isinstance(error, MailboxError) else type(error).__name__
 
 
 class Poller:
@@ -47,10 +56,10 @@ class Poller:
                         if once:
                             return self.handled
                         mailbox.wait(self._stopping, self.pause)
-            except MailboxError as error:
+            except _CONNECTION as error:
                 if once:
                     raise
-                log.warning("mailbox not read, trying again: %s", str(error))
+                log.warning("mailbox not read, trying again: %s", _said(error))
             self._stopping.wait(self.pause)
         return self.handled
 
@@ -69,7 +78,7 @@ class Poller:
                     describe(error),
                 )
                 return
-            except MailboxError:
+            except _CONNECTION:
                 raise
             except Exception as error:  # noqa: BLE001 - one bad mail must not stop the others
                 # Left in the inbox for a person to look at; the others are still read.
