@@ -77,3 +77,23 @@ def test_run_takes_mail_in_and_moves_it(tmp_path: Path, mailbox: Mailbox, smtp: 
     assert {next(r for r in references if r in m.part("plain")) for m in smtp.to(RESIDENT)} == (
         references
     )
+
+
+def test_email_poll_once_takes_in_what_waits_and_exits(
+    tmp_path: Path, mailbox: Mailbox, smtp: MailServer
+) -> None:
+    env = {
+        "INSPRAAK_PUBLIC_URL": PUBLIC_URL,
+        "INSPRAAK_SMTP_URL": smtp.url(),
+        "INSPRAAK_MAIL_FROM": MAIL_FROM,
+        "INSPRAAK_IMAP_URL": mailbox.url(),
+    }
+    inspraak(tmp_path, "db", "upgrade", **env)
+    inspraak(tmp_path, "demo", **env)
+    mailbox.deliver(mail("Een bibliotheek die langer open is."))
+    assert inspraak(tmp_path, "email", "poll", "--once", **env).stdout == "1 mails taken in\n"
+    assert mailbox.count("INBOX") == 0 and mailbox.count(DONE) == 1
+    wrong = {**env, "INSPRAAK_IMAP_URL": mailbox.url().replace("geheim", "fout")}
+    refused = inspraak(tmp_path, "email", "poll", "--once", check=False, **wrong)
+    assert refused.returncode == 1 and "refused the login" in refused.stderr
+    assert "fout" not in refused.stderr  # the password is never repeated
