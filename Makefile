@@ -9,7 +9,7 @@ export INSPRAAK_DATA_DIR ?= $(CURDIR)/var
 # What the channels and engines run on: OCR, audio decoding, test speech, the test browser.
 SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-nld tesseract-ocr-fra tesseract-ocr-eng \
 	ghostscript qpdf unpaper pngquant ffmpeg fonts-dejavu-core postgresql-client
-TEST_SYSTEM_PACKAGES := espeak-ng chromium sox w3m fonts-humor-sans libreoffice-calc-nogui
+TEST_SYSTEM_PACKAGES := espeak-ng chromium sox w3m fonts-humor-sans libreoffice-calc-nogui dovecot-imapd
 CATALOG_SOURCES := intake channels transcription ocr admin
 AXE := .cache/node/node_modules/axe-core/axe.min.js
 # Two test processes: most tests wait on servers, OCR or speech rather than on the CPU. A test

@@ -101,6 +101,10 @@ class Settings:
     # Outgoing mail: smtp://user:pass@host:587 (STARTTLS) or smtps://…:465; None: no e-mail.
     smtp_url: str | None = field(default=None, repr=False)  # holds a password
     mail_from: str | None = None
+    # The participation mailbox: imaps://user:pass@host:993/INBOX or imap://… (STARTTLS).
+    imap_url: str | None = field(default=None, repr=False)  # holds a password
+    imap_done_folder: str = "Inspraak/Verwerkt"
+    mail_max_bytes: int = 25 * 1024 * 1024
 
     @property
     def oidc_enabled(self) -> bool:
@@ -359,6 +363,29 @@ def _media_url(env: Mapping[str, str]) -> str | None:
     return url
 
 
+def _imap(env: Mapping[str, str], smtp_url: str | None) -> str | None:
+    url = env.get("INSPRAAK_IMAP_URL", "").strip() or None
+    if url is None:
+        return None
+    # The URL holds a password: it is never repeated in a message.
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise ConfigError("INSPRAAK_IMAP_URL has a port that is not a number.") from None
+    if parts.scheme not in ("imap", "imaps") or not parts.hostname or not parts.username:
+        raise ConfigError(
+            "INSPRAAK_IMAP_URL must look like imaps://user:password@host:993/INBOX (TLS from "
+            "the start) or imap://user:password@host:143/INBOX (STARTTLS)."
+        )
+    if smtp_url is None:
+        raise ConfigError(
+            "E-mail intake needs INSPRAAK_SMTP_URL and INSPRAAK_MAIL_FROM: every mail taken in "
+            "is acknowledged by mail."
+        )
+    return url
+
+
 def _oidc(env: Mapping[str, str]) -> tuple[str | None, str | None, str | None]:
     names = ("INSPRAAK_OIDC_ISSUER", "INSPRAAK_OIDC_CLIENT_ID", "INSPRAAK_OIDC_CLIENT_SECRET")
     values = [env.get(name, "").strip() or None for name in names]
@@ -388,6 +415,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     issuer, client_id, client_secret = _oidc(env)
     public_url = _url(env, "INSPRAAK_PUBLIC_URL", None)
     smtp_url, mail_from = _smtp(env, public_url)
+    imap_url = _imap(env, smtp_url)
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -429,4 +457,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         password_sign_in=_password_sign_in(env, issuer is not None),
         smtp_url=smtp_url,
         mail_from=mail_from,
+        imap_url=imap_url,
+        imap_done_folder=env.get("INSPRAAK_IMAP_DONE_FOLDER", "").strip() or "Inspraak/Verwerkt",
+        mail_max_bytes=_int(env, "INSPRAAK_MAIL_MAX_BYTES", 25 * 1024 * 1024),
     )

@@ -269,7 +269,8 @@ def purge(
 ) -> Purge:
     """Apply retention: originals after the consultation's retention days, contact details
     `contact_days` after the consultation closed, typed addresses nobody confirmed
-    `contact_days` after they were typed."""
+    `contact_days` after they were typed, addresses that never contributed `contact_days`
+    after they were last seen."""
     now = now or utcnow()
     expired = _expired_attachments(session, now)
     keys = [a.sha256 for a in expired if a.sha256]
@@ -290,6 +291,18 @@ def purge(
         .execution_options(synchronize_session=False)
     )
     contacts = unconfirmed.rowcount or 0
+    # An address that only asked (a STATUS, a mail too large) and never contributed.
+    asked_only = session.execute(
+        update(Contributor)
+        .where(
+            Contributor.address.is_not(None),
+            Contributor.last_seen_at < now - timedelta(days=contact_days),
+            ~exists().where(Contribution.contributor_id == Contributor.id),
+        )
+        .values(address=None, wants_updates=False)
+        .execution_options(synchronize_session=False)
+    )
+    contacts += asked_only.rowcount or 0
     if done:
         still_live = exists().where(
             Contribution.contributor_id == Contributor.id,

@@ -17,7 +17,6 @@ from sqlalchemy import bindparam, select, update
 from channels.sms import texts
 from channels.sms.adapter import PHONE, MediaItem, TwilioMessage, sender_of, to_inbound
 from channels.sms.keywords import Action, Command, by_keyword, open_keywords, parse
-from channels.sms.language import detect
 from intake import quotas
 from intake.config import Settings
 from intake.consultations import listed
@@ -27,6 +26,7 @@ from intake.db.prepared import Prepared
 from intake.hashing import keyed_hash
 from intake.i18n import using_language
 from intake.inbound import Inbound, Sender
+from intake.language import detect
 from intake.models import Consultation, Contribution, Contributor, utcnow
 from intake.receive import receive, upsert_contributor
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from intake.consultations import normalise_keyword
+from intake.commands import START_WORDS, STATUS_WORDS, STOP_WORDS, keyword_of
 from intake.models import Consultation
 from intake.references import normalise_reference
 
@@ -19,10 +19,6 @@ class Action(enum.StrEnum):
     CONTRIBUTE = "contribute"
 
 
-# The command word, and the language it gives away (None: the same in several languages).
-STATUS_WORDS = {"STATUS": None, "STATUT": "fr", "STAND": "nl"}
-STOP_WORDS = {"STOP": None, "STOPP": "nl", "ARRET": "fr"}
-START_WORDS = {"START": None}
 FIRST_WORD = re.compile(r"^\s*(\S+)\s*(.*)$", re.DOTALL)
 # Longer than this after STATUS, and not a reference: a contribution that starts with "Status".
 STATUS_TAIL_MAX = 12
@@ -37,11 +33,6 @@ class Command:
     rest: str = ""
     reference: str | None = None
     language_hint: str | None = None
-
-
-def keyword_of(word: str) -> str:
-    """Normalise a word as a consultation keyword: no accents, no punctuation, uppercase."""
-    return re.sub(r"[^0-9A-Z]", "", normalise_keyword(word))
 
 
 def parse(body: str) -> Command:

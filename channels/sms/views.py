@@ -15,13 +15,13 @@ from flask import Blueprint, Response, abort, request
 from channels.sms import texts
 from channels.sms.adapter import WHATSAPP, MalformedMessageError, TwilioMessage, spool_sender
 from channels.sms.dialogue import Reply, answer
-from channels.sms.language import detect
 from channels.twilio.client import send_message
 from channels.twilio.signature import twilio_webhook
 from intake.current import runtime
 from intake.db import UNAVAILABLE, retry_dropped
 from intake.errors import describe
 from intake.i18n import DEFAULT_LANGUAGE, using_language
+from intake.language import detect
 from intake.runtime import Runtime
 from intake.spool import Entry
 

@@ -97,10 +97,10 @@ def worker(state: State, until_idle: bool) -> None:
         click.echo(f"{done} jobs done")
 
 
-def _supervise_worker(stop: threading.Event) -> None:
-    # The worker is a child process so a crash in a job engine never takes the web down;
-    # it is restarted when it dies, and stopped with the server.
-    command = [sys.executable, "-m", "intake", "worker"]
+def _supervise(name: str, stop: threading.Event) -> None:
+    # The worker (and the mailbox reader) are child processes so a crash in a job engine
+    # never takes the web down; each is restarted when it dies, and stopped with the server.
+    command = [sys.executable, "-m", "intake", *name.split()]
     while not stop.is_set():
         child = subprocess.Popen(command)
         while child.poll() is None:
@@ -108,7 +108,7 @@ def _supervise_worker(stop: threading.Event) -> None:
                 child.terminate()
                 child.wait(30)
                 return
-        click.echo(f"worker exited with {child.returncode}; restarting", err=True)
+        click.echo(f"{name} exited with {child.returncode}; restarting", err=True)
         stop.wait(2)
 
 
@@ -119,14 +119,21 @@ def _supervise_worker(stop: threading.Event) -> None:
 @_threads
 @pass_state
 def run(state: State, host: str, port: int, workers: int, threads: int) -> None:
-    """Serve the web app and run a worker beside it (what `make run` starts)."""
+    """Serve the web app and run a worker beside it, and the mailbox reader when configured."""
     state.runtime.db.dispose()
     stop = threading.Event()
-    supervisor = threading.Thread(target=_supervise_worker, args=(stop,), daemon=True)
-    supervisor.start()
+    children = ["worker"]
+    if state.runtime.settings.imap_url is not None:
+        children.append("email poll")
+    supervisors = [
+        threading.Thread(target=_supervise, args=(name, stop), daemon=True) for name in children
+    ]
+    for supervisor in supervisors:
+        supervisor.start()
     click.echo(f"Inspraak on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     try:
         _serve(host, port, workers, threads)
     finally:
         stop.set()
-        supervisor.join(35)
+        for supervisor in supervisors:
+            supervisor.join(35)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from channels.sms.language import detect
+from intake.language import detect
 from intake.runtime import Runtime
 from tests.channels.sms.conftest import text
 from tests.channels.sms.helpers import contributions, reference_in, reply_of
