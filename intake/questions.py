@@ -10,14 +10,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, aliased
 
+from intake.db import Executor, insert
 from intake.evidence import AnswerEvidence
 from intake.i18n import LANGUAGES
+from intake.inbound import GivenAnswer
 from intake.models import Answer, ClosedQuestion, Consultation, Contribution, QuestionKind, utcnow
 
 MAX_QUESTIONS = 5
@@ -122,61 +124,77 @@ def split_answer(text: str, question: ClosedQuestion) -> tuple[str, str] | None:
     return None
 
 
-@dataclass(frozen=True)
-class Given:
-    """One answer a channel understood: the question version, the option, and how."""
+def record_answers(
+    db: Executor, contribution_id: int, contributor_id: int | None, given: Sequence[GivenAnswer]
+) -> None:
+    """Store a contribution's answers (replacing its earlier ones to the same questions).
 
-    question: ClosedQuestion
-    option: str
-    evidence: AnswerEvidence
-
-
-def record_answer(session: Session, contribution: Contribution, given: Given) -> Answer:
-    """Store an answer (replacing this contribution's earlier one), flush, and let it count once.
-
-    The same resident's answers to the same question on their other contributions, through
-    any channel, are marked superseded: the latest is the one that counts.
+    The same resident's answers to the same questions on their other contributions, through
+    any channel, are marked superseded: the latest is the one that counts. Core statements
+    only, so the web form's write turn (a connection) and a session both can call it.
     """
-    if given.option not in {key for key, _label in given.question.labels_in("nl")}:
-        raise QuestionError(f"no option {given.option!r}")
-    answer = session.scalar(
-        select(Answer).where(
-            Answer.contribution_id == contribution.id, Answer.question_id == given.question.id
-        )
+    if not given:
+        return
+    ids = [answer.question_id for answer in given]
+    counts = dict(
+        db.execute(
+            select(ClosedQuestion.id, ClosedQuestion.options).where(ClosedQuestion.id.in_(ids))
+        ).all()
     )
-    if answer is None:
-        answer = Answer(contribution_id=contribution.id, question_id=given.question.id)
-        session.add(answer)
-    answer.option = given.option
-    answer.evidence = given.evidence.to_json()
-    answer.answered_at = utcnow()
-    answer.superseded_at = None
-    session.flush()
-    if contribution.contributor_id is not None:
-        _supersede_others(session, contribution, given.question, answer.id)
-    return answer
+    for answer in given:
+        options = counts.get(answer.question_id)
+        if (
+            options is None
+            or not answer.option.isdigit()
+            or not 1 <= int(answer.option) <= len(options)
+        ):
+            raise QuestionError(f"no option {answer.option!r} to question {answer.question_id}")
+    now = utcnow()
+    db.execute(
+        delete(Answer).where(Answer.contribution_id == contribution_id, Answer.question_id.in_(ids))
+    )
+    db.execute(
+        insert(db, Answer),
+        [
+            {
+                "contribution_id": contribution_id,
+                "question_id": answer.question_id,
+                "option": answer.option,
+                "evidence": answer.evidence.to_json(),
+                "answered_at": now,
+                "superseded_at": None,
+            }
+            for answer in given
+        ],
+    )
+    if contributor_id is not None:
+        _supersede_others(db, contribution_id, contributor_id, ids, now)
 
 
 def _supersede_others(
-    session: Session, contribution: Contribution, question: ClosedQuestion, keep: int
+    db: Executor, contribution_id: int, contributor_id: int, ids: list[int], now: datetime
 ) -> None:
-    same_question = select(ClosedQuestion.id).where(
-        ClosedQuestion.consultation_id == question.consultation_id,
-        ClosedQuestion.key == question.key,
+    answered = aliased(ClosedQuestion)
+    same_question = (
+        select(ClosedQuestion.id)
+        .join(
+            answered,
+            (answered.consultation_id == ClosedQuestion.consultation_id)
+            & (answered.key == ClosedQuestion.key),
+        )
+        .where(answered.id.in_(ids))
     )
-    same_resident = exists().where(
-        Contribution.id == Answer.contribution_id,
-        Contribution.contributor_id == contribution.contributor_id,
+    same_resident = select(Contribution.id).where(
+        Contribution.contributor_id == contributor_id, Contribution.id != contribution_id
     )
-    session.execute(
+    db.execute(
         update(Answer)
         .where(
-            Answer.id != keep,
             Answer.question_id.in_(same_question),
+            Answer.contribution_id.in_(same_resident),
             Answer.superseded_at.is_(None),
-            same_resident,
         )
-        .values(superseded_at=utcnow())
+        .values(superseded_at=now)
         .execution_options(synchronize_session=False)
     )
 

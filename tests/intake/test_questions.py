@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from intake import questions
 from intake.consultations import ConsultationError, load_toml
 from intake.evidence import AnswerEvidence
-from intake.inbound import Inbound, Sender
+from intake.inbound import GivenAnswer, Inbound, Sender
 from intake.models import Answer, ClosedQuestion, Contribution
 from intake.receive import receive
 from intake.reporting import export
@@ -30,6 +31,22 @@ def _contribution(session: Session, consultation_id: int, channel: str, who: str
     contribution = session.get(Contribution, receipt.id)
     assert contribution is not None
     return contribution
+
+
+def _answer(
+    session: Session,
+    contribution: Contribution,
+    question: ClosedQuestion,
+    option: str,
+    evidence: AnswerEvidence,
+) -> Answer:
+    given = [GivenAnswer(question.id, option, evidence)]
+    questions.record_answers(session, contribution.id, contribution.contributor_id, given)
+    return session.scalars(
+        select(Answer).where(
+            Answer.contribution_id == contribution.id, Answer.question_id == question.id
+        )
+    ).one()
 
 
 def test_questions_load_in_order_with_default_yes_no_options(session: Session) -> None:
@@ -101,7 +118,7 @@ def test_editing_an_answered_question_makes_a_new_version(session: Session) -> N
     questions.save(session, consultation, edited)
     assert questions.current(session, consultation.id)[0].id == often.id  # not yet answered
     contribution = _contribution(session, consultation.id, "web", "a")
-    questions.record_answer(session, contribution, questions.Given(often, "2", WEB))
+    _answer(session, contribution, often, "2", WEB)
     edited[0]["texts"]["nl"] = "Hoe vaak zou u komen?"
     questions.save(session, consultation, edited)
     now = questions.current(session, consultation.id)[0]
@@ -122,10 +139,10 @@ def test_a_resident_who_answers_again_elsewhere_counts_once(session: Session) ->
     by_web = _contribution(session, consultation.id, "web", "same")
     by_sms = _contribution(session, consultation.id, "sms", "same")
     other = _contribution(session, consultation.id, "sms", "other")
-    questions.record_answer(session, by_web, questions.Given(often, "1", WEB))
-    questions.record_answer(session, other, questions.Given(often, "1", WEB))
+    _answer(session, by_web, often, "1", WEB)
+    _answer(session, other, often, "1", WEB)
     texted = AnswerEvidence(source="text", token="3")
-    questions.record_answer(session, by_sms, questions.Given(often, "3", texted))
+    _answer(session, by_sms, often, "3", texted)
     counted = session.scalars(select(Answer).where(Answer.superseded_at.is_(None))).all()
     assert sorted(a.option for a in counted) == ["1", "3"]
     assert AnswerEvidence.from_json(by_sms.closed_answers[0].evidence) == texted
@@ -135,7 +152,7 @@ def test_staff_correction_keeps_what_the_answer_was(session: Session) -> None:
     consultation = park(session)
     often = questions.current(session, consultation.id)[0]
     contribution = _contribution(session, consultation.id, "web", "a")
-    answer = questions.record_answer(session, contribution, questions.Given(often, "1", WEB))
+    answer = _answer(session, contribution, often, "1", WEB)
     questions.correct(session, answer, "2", staff_id=7)
     evidence = AnswerEvidence.from_json(answer.evidence)
     assert (answer.option, evidence.previous, evidence.corrected_by) == ("2", "1", 7)
@@ -147,7 +164,7 @@ def test_answers_go_with_their_contribution(session: Session) -> None:
     consultation = park(session)
     often = questions.current(session, consultation.id)[0]
     contribution = _contribution(session, consultation.id, "web", "a")
-    questions.record_answer(session, contribution, questions.Given(often, "1", WEB))
+    _answer(session, contribution, often, "1", WEB)
     session.commit()
     session.delete(contribution)
     session.commit()
@@ -185,7 +202,7 @@ def test_exports_and_the_residents_data_carry_the_answers(session: Session) -> N
     often = questions.current(session, consultation.id)[0]
     contribution = _contribution(session, consultation.id, "sms", "a")
     texted = AnswerEvidence(source="text", token="deux")
-    questions.record_answer(session, contribution, questions.Given(often, "2", texted))
+    _answer(session, contribution, often, "2", texted)
     session.commit()
     (row,) = export.rows(session, consultation, personal=False)
     assert row["closed_answers"] == [
@@ -202,3 +219,19 @@ def test_exports_and_the_residents_data_carry_the_answers(session: Session) -> N
         export.record(contribution, "park", personal=True)["closed_answers"]
         == row["closed_answers"]
     )
+
+
+def test_receive_stores_the_answers_that_came_with_a_contribution(session: Session) -> None:
+    consultation = park(session)
+    often, dogs = questions.current(session, consultation.id)
+    given = (
+        GivenAnswer(often.id, "3", AnswerEvidence(source="web")),
+        GivenAnswer(dogs.id, "2", AnswerEvidence(source="web")),
+    )
+    inbound = Inbound(channel="web", language="nl", consultation_id=consultation.id)
+    receipt = receive(session, replace(inbound, closed_answers=given))
+    stored = session.scalars(select(Answer).where(Answer.contribution_id == receipt.id)).all()
+    assert sorted((a.question.key, a.option) for a in stored) == [("dogs", "2"), ("often", "3")]
+    with pytest.raises(questions.QuestionError):
+        bad = (GivenAnswer(dogs.id, "3", AnswerEvidence(source="web")),)
+        receive(session, replace(inbound, closed_answers=bad))
