@@ -7,8 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from intake.contacts.numbers import NumberRefusedError, mobile_number, refusal
+from intake.evidence import AnswerEvidence
 from intake.i18n import lazy_gettext as _l
-from intake.inbound import Inbound, Sender
+from intake.inbound import GivenAnswer, Inbound, Sender
+from intake.models import ClosedQuestion
 
 CHANNEL = "web"
 NAME_MAX = 120
@@ -16,6 +18,8 @@ POSTCODE = re.compile(r"^[1-9]\d{3}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[\d\s./()-]{8,20}$")
 NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# A closed question's radio buttons are named after its key: `q-often`.
+QUESTION_FIELD = "q-"
 
 
 @dataclass
@@ -28,6 +32,8 @@ class FormInput:
     contact: str = ""
     consent: bool = False
     nonce: str = ""
+    # The closed questions' answers: question key → option key ("1", "2", …).
+    choices: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -40,6 +46,11 @@ class FormInput:
             contact=form.get("contact", "").strip(),
             consent=form.get("consent") == "yes",
             nonce=form.get("nonce", ""),
+            choices={
+                name.removeprefix(QUESTION_FIELD): value
+                for name, value in form.items()
+                if name.startswith(QUESTION_FIELD) and value
+            },
         )
 
 
@@ -96,6 +107,30 @@ def validate(data: FormInput, max_length: int, regions: Sequence[str]) -> dict[s
     return errors
 
 
+def validate_choices(data: FormInput, questions: Sequence[ClosedQuestion]) -> dict[str, str]:
+    """Return a message per closed question left out while required, or answered oddly."""
+    errors: dict[str, str] = {}
+    for question in questions:
+        chosen = data.choices.get(question.key)
+        keys = {key for key, _label in question.labels_in("nl")}
+        if chosen is not None and chosen not in keys:
+            errors[QUESTION_FIELD + question.key] = str(_l("Kies een van de antwoorden."))
+        elif chosen is None and question.required:
+            errors[QUESTION_FIELD + question.key] = str(
+                _l("Deze vraag is verplicht. Kies een antwoord.")
+            )
+    return errors
+
+
+def given_answers(data: FormInput, questions: Sequence[ClosedQuestion]) -> tuple[GivenAnswer, ...]:
+    """Return the closed questions' answers of a valid form, ticked on the web."""
+    return tuple(
+        GivenAnswer(question.id, data.choices[question.key], AnswerEvidence(source=CHANNEL))
+        for question in questions
+        if question.key in data.choices
+    )
+
+
 def to_inbound(
     data: FormInput,
     *,
@@ -104,6 +139,7 @@ def to_inbound(
     secret: str,
     regions: Sequence[str],
     kiosk: bool = False,
+    closed_answers: tuple[GivenAnswer, ...] = (),
 ) -> Inbound:
     """Turn a valid form into the channel-neutral `Inbound`.
 
@@ -125,4 +161,5 @@ def to_inbound(
         author_name=data.name or None,
         postcode=data.postcode or None,
         answers={"via": "kiosk"} if kiosk else {},
+        closed_answers=closed_answers,
     )
