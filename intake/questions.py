@@ -8,6 +8,7 @@ the order given, so "press 1", "text 1" and the first box on paper mean the same
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -22,6 +23,8 @@ from intake.i18n import LANGUAGES
 from intake.inbound import GivenAnswer
 from intake.models import Answer, ClosedQuestion, Consultation, Contribution, QuestionKind, utcnow
 
+CACHE_SECONDS = 5.0
+_cache: dict[int, tuple[float, list[ClosedQuestion]]] = {}
 MAX_QUESTIONS = 5
 MIN_OPTIONS, MAX_OPTIONS = 2, 9
 KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
@@ -84,6 +87,22 @@ def current(session: Session, consultation_id: int) -> list[ClosedQuestion]:
             .order_by(ClosedQuestion.position, ClosedQuestion.id)
         )
     )
+
+
+def asked(db: Executor, consultation_id: int) -> list[ClosedQuestion]:
+    """Return `current` as read-only copies, cached for a few seconds (every text asks).
+
+    Another process's edit shows within CACHE_SECONDS, this process's own at once.
+    """
+    hit = _cache.get(consultation_id)
+    if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    connection = db.connection() if isinstance(db, Session) else db
+    with Session(bind=connection) as session:
+        found = current(session, consultation_id)
+        session.expunge_all()
+    _cache[consultation_id] = (time.monotonic(), found)
+    return found
 
 
 def read_token(text: str, question: ClosedQuestion) -> str | None:
@@ -304,6 +323,7 @@ def save(
         else:
             session.delete(question)
     session.flush()
+    _cache.clear()
 
 
 def as_entries(questions: Sequence[ClosedQuestion]) -> list[dict[str, Any]]:

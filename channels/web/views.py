@@ -56,9 +56,7 @@ def _kiosk_forgets(response: Response) -> Response:
 
 def _questions(consultation: Consultation) -> list[ClosedQuestion]:
     with runtime().db.session(write=False) as session:
-        asked = questions.current(session, consultation.id)
-        session.expunge_all()
-    return asked
+        return questions.asked(session, consultation.id)
 
 
 def _consultation(slug: str) -> Consultation:
