@@ -35,6 +35,7 @@ from intake.models import (
 from intake.receive import Receipt, receive
 from intake.references import normalise_reference
 from intake.reporting.charts import bar_chart
+from intake.reporting.questions import tally
 from intake.reporting.results import finished, long_date, results_of
 
 blueprint = Blueprint("web", __name__, template_folder="templates")
@@ -339,8 +340,13 @@ def results(slug: str) -> Response:
             _("Taal"),
         ),
     ]
+    tallies = (
+        tally(session, consultation.id, g.language) if consultation.closed_results_public else []
+    )
     page = render_template(
         "web/results.html",
+        tallies=tallies,
+        language_label=language_label,
         consultation=consultation,
         texts=consultation.text_in(g.language),
         state=consultation_state(state),

@@ -1,4 +1,5 @@
-"""closed questions: a consultation's closed questions, versioned, and their answers
+"""closed questions: a consultation's closed questions, versioned, their answers, and
+whether their counts are public
 
 Revision ID: 0013
 Revises: 0011
@@ -18,6 +19,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("consultation") as batch:
+        batch.add_column(
+            sa.Column(
+                "closed_results_public", sa.Boolean(), nullable=False, server_default=sa.false()
+            )
+        )
     op.create_table(
         "closed_question",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -86,3 +93,5 @@ def downgrade() -> None:
     op.drop_table("answer")
     op.drop_index(op.f("ix_closed_question_consultation_id"), table_name="closed_question")
     op.drop_table("closed_question")
+    with op.batch_alter_table("consultation") as batch:
+        batch.drop_column("closed_results_public")
