@@ -6,10 +6,12 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from intake.consultations import find, forget_cached
 from intake.models import Answer, Contribution
 from intake.runtime import Runtime
 from tests.channels.sms.conftest import post_signed, text
 from tests.channels.sms.helpers import reference_in, reply_of
+from tests.channels.web.helpers import submit
 from tests.support.questions import park
 from tests.support.twilio import message_params
 
@@ -98,3 +100,31 @@ def test_whatsapp_asks_the_same_and_a_second_channel_updates_the_answer(
     with sms_runtime.db.session() as session:
         counted = session.scalars(select(Answer).where(Answer.superseded_at.is_(None))).all()
         assert [(a.question.key, a.option) for a in counted] == [("often", "3")]
+
+
+def test_totals_add_up_across_the_web_form_and_sms(
+    park_sms: FlaskClient, sms_runtime: Runtime
+) -> None:
+    for number, answer in (("+32470000001", "1"), ("+32470000002", "deux")):
+        reply_of(text(park_sms, "PARK Je voudrais plus de bancs à l'ombre", number=number))
+        reply_of(text(park_sms, answer, number=number))
+    for choice in ("1", "3"):
+        submit(park_sms, "park", lang="fr", text="Des arbres", **{"q-often": choice})
+    with sms_runtime.db.session() as session:
+        find(session, "park").closed_results_public = True
+        session.commit()
+    forget_cached()
+    html = park_sms.get("/c/park/results?lang=fr").get_data(as_text=True)
+    # Option | total | SMS | web | French
+    assert (
+        '<tr><th scope="row">Tous les jours</th><td>2</td><td>1</td><td>1</td><td>2</td></tr>'
+        in html
+    )
+    assert (
+        '<tr><th scope="row">Chaque semaine</th><td>1</td><td>1</td><td>0</td><td>1</td></tr>'
+        in html
+    )
+    assert '<tr><th scope="row">Rarement</th><td>1</td><td>0</td><td>1</td><td>1</td></tr>' in html
+    assert (
+        '<tfoot><tr><th scope="row">Total</th><td>4</td><td>2</td><td>2</td><td>4</td></tr>' in html
+    )
