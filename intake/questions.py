@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, aliased
 from intake.db import Executor, insert
 from intake.evidence import AnswerEvidence
 from intake.i18n import LANGUAGES
+from intake.i18n import lazy_gettext as _l
 from intake.inbound import GivenAnswer
 from intake.models import Answer, ClosedQuestion, Consultation, Contribution, QuestionKind, utcnow
 
@@ -141,6 +142,40 @@ def split_answer(text: str, question: ClosedQuestion) -> tuple[str, str] | None:
         if option is not None and option != SKIP:
             return option, rest
     return None
+
+
+def choices_in(form: Mapping[str, str], prefix: str) -> dict[str, str]:
+    """Return the options ticked on a posted form, by question key (fields `prefix` + key)."""
+    return {
+        name.removeprefix(prefix): value
+        for name, value in form.items()
+        if name.startswith(prefix) and value
+    }
+
+
+def check_choices(
+    choices: Mapping[str, str], asked: Sequence[ClosedQuestion], prefix: str
+) -> dict[str, str]:
+    """Return a message per question (by `prefix` + key) left out while required, or odd."""
+    errors: dict[str, str] = {}
+    for question in asked:
+        chosen = choices.get(question.key)
+        if chosen is not None and chosen not in {key for key, _label in question.labels_in("nl")}:
+            errors[prefix + question.key] = str(_l("Kies een van de antwoorden."))
+        elif chosen is None and question.required:
+            errors[prefix + question.key] = str(_l("Deze vraag is verplicht. Kies een antwoord."))
+    return errors
+
+
+def given_choices(
+    choices: Mapping[str, str], asked: Sequence[ClosedQuestion], evidence: AnswerEvidence
+) -> tuple[GivenAnswer, ...]:
+    """Return the answers ticked on a form (checked by `check_choices`), by question key."""
+    return tuple(
+        GivenAnswer(question.id, choices[question.key], evidence)
+        for question in asked
+        if question.key in choices
+    )
 
 
 def record_answers(

@@ -7,10 +7,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from intake.contacts.numbers import NumberRefusedError, mobile_number, refusal
-from intake.evidence import AnswerEvidence
 from intake.i18n import lazy_gettext as _l
 from intake.inbound import GivenAnswer, Inbound, Sender
-from intake.models import ClosedQuestion
+from intake.questions import choices_in
 
 CHANNEL = "web"
 NAME_MAX = 120
@@ -46,11 +45,7 @@ class FormInput:
             contact=form.get("contact", "").strip(),
             consent=form.get("consent") == "yes",
             nonce=form.get("nonce", ""),
-            choices={
-                name.removeprefix(QUESTION_FIELD): value
-                for name, value in form.items()
-                if name.startswith(QUESTION_FIELD) and value
-            },
+            choices=choices_in(form, QUESTION_FIELD),
         )
 
 
@@ -105,30 +100,6 @@ def validate(data: FormInput, max_length: int, regions: Sequence[str]) -> dict[s
             _l("Vink dit vakje aan als we u mogen contacteren, of laat het contactveld leeg.")
         )
     return errors
-
-
-def validate_choices(data: FormInput, questions: Sequence[ClosedQuestion]) -> dict[str, str]:
-    """Return a message per closed question left out while required, or answered oddly."""
-    errors: dict[str, str] = {}
-    for question in questions:
-        chosen = data.choices.get(question.key)
-        keys = {key for key, _label in question.labels_in("nl")}
-        if chosen is not None and chosen not in keys:
-            errors[QUESTION_FIELD + question.key] = str(_l("Kies een van de antwoorden."))
-        elif chosen is None and question.required:
-            errors[QUESTION_FIELD + question.key] = str(
-                _l("Deze vraag is verplicht. Kies een antwoord.")
-            )
-    return errors
-
-
-def given_answers(data: FormInput, questions: Sequence[ClosedQuestion]) -> tuple[GivenAnswer, ...]:
-    """Return the closed questions' answers of a valid form, ticked on the web."""
-    return tuple(
-        GivenAnswer(question.id, data.choices[question.key], AnswerEvidence(source=CHANNEL))
-        for question in questions
-        if question.key in data.choices
-    )
 
 
 def to_inbound(

@@ -9,13 +9,7 @@ from sqlalchemy import Connection
 from werkzeug.wrappers import Response
 
 from channels.web import contact
-from channels.web.adapter import (
-    FormInput,
-    given_answers,
-    to_inbound,
-    validate,
-    validate_choices,
-)
+from channels.web.adapter import CHANNEL, QUESTION_FIELD, FormInput, to_inbound, validate
 from channels.web.contact import KIOSK_RATE_FACTOR
 from channels.web.thanks import thanks_page
 from intake import consultations, questions, ratelimit
@@ -23,6 +17,7 @@ from intake.contacts.confirm import Check
 from intake.contacts.numbers import what_we_text
 from intake.csrf import CSRFError
 from intake.current import db_session, runtime
+from intake.evidence import AnswerEvidence
 from intake.i18n import gettext as _
 from intake.labels import channel_label, consultation_state, language_label
 from intake.models import (
@@ -141,7 +136,7 @@ def _submit(slug: str, *, kiosk: bool) -> Response | tuple[str, int]:
     settings = runtime().settings
     asked = _questions(consultation)
     data.errors = validate(data, settings.max_text_length, settings.sms_regions)
-    data.errors.update(validate_choices(data, asked))
+    data.errors.update(questions.check_choices(data.choices, asked, QUESTION_FIELD))
     if data.errors:
         return _form_page(consultation, data, 422, kiosk=kiosk, asked=asked)
     address = request.remote_addr or "unknown"
@@ -156,7 +151,7 @@ def _submit(slug: str, *, kiosk: bool) -> Response | tuple[str, int]:
         secret=settings.secret_key,
         regions=settings.sms_regions,
         kiosk=kiosk,
-        closed_answers=given_answers(data, asked),
+        closed_answers=questions.given_choices(data.choices, asked, AnswerEvidence(source=CHANNEL)),
     )
     asker = contact.asker(kiosk=kiosk) if inbound.sender else None
     link = contact.link_prefix() if inbound.sender else None

@@ -137,3 +137,27 @@ def test_the_counts_go_public_only_when_staff_publish_them(
         '<tfoot><tr><th scope="row">Total</th><td>3</td><td>2</td><td>1</td><td>3</td></tr>'
         in public
     )
+
+
+def test_assisted_entry_asks_the_same_questions(
+    runtime: Runtime, signed_in: Callable[[str], FlaskClient]
+) -> None:
+    consultation_id, _ids = _park(runtime)
+    moderator = signed_in("moderator")
+    html = moderator.get("/admin/assisted?lang=en").get_data(as_text=True)
+    prefix = f"q{consultation_id}-"
+    assert f'name="{prefix}often" value="3"> Rarely' in html
+    fields = {"consultation": str(consultation_id), "language": "fr", "text": "Des bancs"}
+    missing = post(moderator, "/admin/assisted", fields, page="/admin/assisted")
+    assert missing.status_code == 422
+    assert f'<fieldset class="question" aria-describedby="{prefix}often-error">' in (
+        missing.get_data(as_text=True)
+    )
+    fields.update({f"{prefix}often": "3", f"{prefix}dogs": "2"})
+    assert post(moderator, "/admin/assisted", fields, page="/admin/assisted").status_code == 302
+    with runtime.db.session() as session:
+        stored = sorted(
+            (a.question.key, a.option, a.evidence["source"])
+            for a in session.scalars(select(Answer))
+        )
+    assert stored == [("dogs", "2", "staff"), ("often", "3", "staff")]
