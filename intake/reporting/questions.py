@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
@@ -53,6 +54,22 @@ class QuestionTally:
     def chart(self) -> BarChart:
         """Return the counts per option as a bar chart."""
         return bar_chart(self.text, [(option.label, option.total) for option in self.options])
+
+
+def csv_rows(tallies: Iterable[QuestionTally], slug: str) -> Iterator[list[str]]:
+    """Yield reach-report rows: per option its count, then per channel and per language.
+
+    The dimension names the question (`question:often`, `question:often@2` for a later
+    version) and what the count is split by (`question:often:channel:sms`).
+    """
+    for found in tallies:
+        name = f"question:{found.key}" + (f"@{found.version}" if found.version > 1 else "")
+        for option in found.options:
+            yield [slug, name, option.key, str(option.total)]
+            for channel, n in sorted(option.per_channel.items()):
+                yield [slug, f"{name}:channel:{channel}", option.key, str(n)]
+            for written_in, n in sorted(option.per_language.items()):
+                yield [slug, f"{name}:language:{written_in}", option.key, str(n)]
 
 
 def tally(session: Session, consultation_id: int, language: str) -> list[QuestionTally]:

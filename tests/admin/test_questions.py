@@ -161,3 +161,28 @@ def test_assisted_entry_asks_the_same_questions(
             for a in session.scalars(select(Answer))
         )
     assert stored == [("dogs", "2", "staff"), ("often", "3", "staff")]
+
+
+def test_the_reach_report_counts_the_answers_by_channel_and_language(
+    runtime: Runtime, signed_in: Callable[[str], FlaskClient], contribute: Callable[..., int]
+) -> None:
+    consultation_id, (often, _dogs) = _park(runtime)
+    for option, channel, language in (("1", "web", "nl"), ("1", "sms", "fr"), ("3", "sms", "fr")):
+        contribution_id = contribute(
+            "Bomen", consultation_id=consultation_id, channel=channel, language=language
+        )
+        with runtime.db.session() as session:
+            given = [GivenAnswer(often, option, AnswerEvidence(source=channel))]
+            questions.record_answers(session, contribution_id, None, given)
+            session.commit()
+    moderator = signed_in("moderator")
+    html = moderator.get(f"/admin/reach?consultation={consultation_id}&lang=en").get_data(
+        as_text=True
+    )
+    assert "How often would you use the park?" in html
+    body = moderator.get(f"/admin/reach.csv?consultation={consultation_id}&separator=,")
+    lines = body.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert '"park","question:often","1","2"' in lines
+    assert '"park","question:often:channel:sms","1","1"' in lines
+    assert '"park","question:often:language:fr","3","1"' in lines
+    assert '"park","question:dogs","2","0"' in lines

@@ -57,6 +57,7 @@ def test_question_and_result_pages_have_no_axe_violations(site: str) -> None:
                 ("contribution", "/admin/c/1"),
                 ("dashboard", "/admin/dashboard?consultation=1"),
                 ("assisted", "/admin/assisted"),
+                ("reach", "/admin/reach?consultation=1"),
                 ("results", "/c/park/results"),
             ):
                 page.goto(f"{site}{path}{'&' if '?' in path else '?'}lang={lang}")
