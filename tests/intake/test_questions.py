@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake import questions
+from intake import privacy, questions
 from intake.consultations import ConsultationError, load_toml
 from intake.evidence import AnswerEvidence
 from intake.inbound import GivenAnswer, Inbound, Sender
@@ -160,15 +160,18 @@ def test_staff_correction_keeps_what_the_answer_was(session: Session) -> None:
         questions.correct(session, answer, "9", staff_id=7)
 
 
-def test_answers_go_with_their_contribution(session: Session) -> None:
+def test_answers_are_erased_with_their_contribution(session: Session) -> None:
     consultation = park(session)
     often = questions.current(session, consultation.id)[0]
-    contribution = _contribution(session, consultation.id, "web", "a")
-    _answer(session, contribution, often, "1", WEB)
+    kept = _contribution(session, consultation.id, "web", "a")
+    erased = _contribution(session, consultation.id, "sms", "b")
+    for contribution in (kept, erased):
+        _answer(session, contribution, often, "1", WEB)
     session.commit()
-    session.delete(contribution)
+    privacy.erase_contribution(session, erased.reference, secret="s" * 32, reason="asked by phone")
     session.commit()
-    assert session.scalars(select(Answer)).all() == []
+    left = session.scalars(select(Answer.contribution_id)).all()
+    assert left == [kept.id]
 
 
 def test_the_toml_file_carries_questions_and_refuses_bad_ones(
