@@ -93,9 +93,10 @@ def open_now(session: Session) -> list[Consultation]:
 
 
 def forget_cached() -> None:
-    """Drop cached consultations after a change."""
+    """Drop cached consultations (and their questions) after a change."""
     _cache.clear()
     _listed.clear()
+    questions.forget_cached()
 
 
 def _datetime(value: Any, field: str) -> datetime | None:

@@ -106,6 +106,11 @@ def asked(db: Executor, consultation_id: int) -> list[ClosedQuestion]:
     return found
 
 
+def forget_cached() -> None:
+    """Drop cached questions after a change."""
+    _cache.clear()
+
+
 def read_token(text: str, question: ClosedQuestion) -> str | None:
     """Return the option key `text` names ("1", "1.", "een", "oui", a label), SKIP, or None."""
     token = _fold(text)
@@ -358,7 +363,7 @@ def save(
         else:
             session.delete(question)
     session.flush()
-    _cache.clear()
+    forget_cached()
 
 
 def as_entries(questions: Sequence[ClosedQuestion]) -> list[dict[str, Any]]:

@@ -75,7 +75,9 @@ def dashboard() -> str:
         scope.consultations(select(Consultation).order_by(Consultation.id))
     ).all()
     problems = _problems([scope.contributions()])
-    chosen_id = int(chosen) if chosen.isdigit() else None
+    # Only a consultation the staff member may see has its questions counted here.
+    seen = {c.id for c in consultations}
+    chosen_id = int(chosen) if chosen.isdigit() and int(chosen) in seen else None
     return render_template(
         "admin/dashboard.html",
         tallies=tally(session, chosen_id, g.language) if chosen_id is not None else [],
