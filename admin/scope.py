@@ -2,7 +2,7 @@
 
 An admin sees everything. Anyone else holds grants: a role (moderator or viewer) in named
 consultations, or in all of them. Every staff URL that names a record (a contribution, a
-consultation, a theme, a decision, an attachment) is checked here before its view runs:
+consultation, a theme, a decision, an attachment, a question) is checked here before its view runs:
 a record outside the grants answers 404, as if it did not exist. A URL part this module
 does not know answers 403 to non-admins, so a new route cannot forget its check. Lists
 narrow their queries through `condition()`.
@@ -19,6 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from intake.models import (
     Attachment,
+    ClosedQuestion,
     Consultation,
     Contribution,
     Decision,
@@ -121,6 +122,9 @@ RESOLVERS: dict[str, Callable[[Session, int], Resolved]] = {
     ),
     "theme_id": lambda s, i: _one(s, select(Theme.consultation_id).where(Theme.id == i)),
     "decision_id": lambda s, i: _one(s, select(Decision.consultation_id).where(Decision.id == i)),
+    "question_id": lambda s, i: _one(
+        s, select(ClosedQuestion.consultation_id).where(ClosedQuestion.id == i)
+    ),
     "attachment_id": lambda s, i: _one(
         s,
         select(Contribution.consultation_id)

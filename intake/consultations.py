@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from intake import questions
 from intake.db import Executor
 from intake.i18n import LANGUAGES
 from intake.models import Consultation, ConsultationStatus, ConsultationText
@@ -92,9 +93,10 @@ def open_now(session: Session) -> list[Consultation]:
 
 
 def forget_cached() -> None:
-    """Drop cached consultations after a change."""
+    """Drop cached consultations (and their questions) after a change."""
     _cache.clear()
     _listed.clear()
+    questions.forget_cached()
 
 
 def _datetime(value: Any, field: str) -> datetime | None:
@@ -150,6 +152,11 @@ def save(session: Session, data: Mapping[str, Any]) -> Consultation:
             consultation.texts.append(text)
     _check_unique(session, consultation)
     session.flush()
+    if "questions" in data:
+        try:
+            questions.save(session, consultation, data["questions"] or [])
+        except questions.QuestionError as error:
+            raise ConsultationError(str(error)) from None
     forget_cached()
     return consultation
 

@@ -330,3 +330,57 @@ def first_transcript(sources: Iterable[Mapping[str, Any]]) -> Transcript | None:
         if found is not None and found.words:
             return found
     return None
+
+
+@dataclass(frozen=True)
+class AnswerEvidence:
+    """How a closed question's answer was given, kept on the answer, and who corrected it.
+
+    `source` says the way (`web`, `text`, `key`, `speech`, `paper`, `staff`); the other facts
+    are those that way leaves: the key pressed, the token read from a text, the words heard
+    and their confidence, the box's crop (sha256) and how much ink filled it.
+    """
+
+    source: str
+    key: str | None = None
+    token: str | None = None
+    words: str | None = None
+    confidence: float | None = None
+    crop: str | None = None
+    fill_ratio: float | None = None
+    # The staff member who changed the answer, and the option it had before.
+    corrected_by: int | None = None
+    previous: str | None = None
+
+    @property
+    def unsure(self) -> bool:
+        """Tell whether a person should check the answer against its evidence."""
+        return self.confidence is not None and self.confidence < UNSURE_BELOW
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the stored shape: the source and each fact that is known."""
+        data: dict[str, Any] = {"source": self.source}
+        for name in ("key", "token", "words", "crop", "corrected_by", "previous"):
+            if getattr(self, name) is not None:
+                data[name] = getattr(self, name)
+        for name in ("confidence", "fill_ratio"):
+            value = getattr(self, name)
+            if value is not None:
+                data[name] = round(value, 4)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> AnswerEvidence:
+        """Read stored evidence, tolerating missing or odd fields."""
+        corrected_by = _float(data.get("corrected_by"))
+        return cls(
+            source=_text(data.get("source")),
+            key=_optional_text(data.get("key")),
+            token=_optional_text(data.get("token")),
+            words=_optional_text(data.get("words")),
+            confidence=_float(data.get("confidence")),
+            crop=_optional_text(data.get("crop")),
+            fill_ratio=_float(data.get("fill_ratio")),
+            corrected_by=None if corrected_by is None else int(corrected_by),
+            previous=_optional_text(data.get("previous")),
+        )

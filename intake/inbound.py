@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from intake.evidence import AnswerEvidence
 from intake.hashing import keyed_hash
 from intake.models import TextOrigin
 
@@ -74,6 +75,15 @@ class JobRequest:
 
 
 @dataclass(frozen=True)
+class GivenAnswer:
+    """A closed question's answer as a channel understood it: which option, and how."""
+
+    question_id: int
+    option: str
+    evidence: AnswerEvidence
+
+
+@dataclass(frozen=True)
 class Inbound:
     """A resident's contribution as it arrived, before it is stored."""
 
@@ -87,6 +97,7 @@ class Inbound:
     author_name: str | None = None
     postcode: str | None = None
     answers: Mapping[str, Any] = field(default_factory=dict)
+    closed_answers: tuple[GivenAnswer, ...] = ()
     media: tuple[InboundMedia, ...] = ()
     jobs: tuple[JobRequest, ...] = ()
     needs_person_reason: str | None = None

@@ -25,6 +25,7 @@ from intake.models import (
     JobLane,
     utcnow,
 )
+from intake.questions import record_answers
 from intake.references import new_reference
 
 REFERENCE_TRIES = 8
@@ -199,6 +200,7 @@ def receive(session: Executor, inbound: Inbound) -> Receipt:
     if held is not None:
         held_id = hold(session, receipt.id, held, inbound.language)
         receipt = Receipt(receipt.id, receipt.reference, True, held_contact_id=held_id)
+    record_answers(session, receipt.id, contributor_id, inbound.closed_answers)
     if inbound.media:
         session.execute(
             insert(session, Attachment),

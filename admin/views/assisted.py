@@ -14,9 +14,11 @@ from admin.audit import record
 from admin.auth import requires, staff
 from admin.blueprint import blueprint
 from admin.views.contact import staff_asker
+from intake import questions
 from intake.contacts.numbers import NumberRefusedError, mobile_number, refusal, what_we_text
 from intake.contacts.send import offer
 from intake.current import db_session, runtime
+from intake.evidence import AnswerEvidence
 from intake.i18n import LANGUAGES
 from intake.i18n import gettext as _
 from intake.inbound import Inbound, Sender
@@ -26,19 +28,33 @@ from intake.receive import receive
 CHANNEL = "assisted"
 
 
+def _prefix(consultation_id: int) -> str:
+    # Each consultation's questions have fields of their own: the page shows them all.
+    return f"q{consultation_id}-"
+
+
 def _page(data: dict[str, Any], errors: dict[str, str], code: int = 200) -> tuple[str, int]:
-    consultations = db_session().scalars(
-        scope.consultations(
-            select(Consultation)
-            .where(Consultation.status != ConsultationStatus.DRAFT)
-            .order_by(Consultation.id.desc()),
-            Role.MODERATOR,
+    session = db_session()
+    consultations = list(
+        session.scalars(
+            scope.consultations(
+                select(Consultation)
+                .where(Consultation.status != ConsultationStatus.DRAFT)
+                .order_by(Consultation.id.desc()),
+                Role.MODERATOR,
+            )
         )
     )
     data.setdefault("nonce", secrets.token_urlsafe(18))
+    asked = [(c, questions.current(session, c.id)) for c in consultations]
     return render_template(
         "admin/assisted.html",
-        consultations=list(consultations),
+        consultations=consultations,
+        asked=[
+            (c, found, _prefix(c.id), questions.choices_in(data, _prefix(c.id)))
+            for c, found in asked
+            if found
+        ],
         data=data,
         errors=errors,
         languages=LANGUAGES,
@@ -70,6 +86,10 @@ def assisted_post() -> Response | tuple[str, int]:
         errors["consultation"] = _("Kies een bevraging.")
     if not data.get("text"):
         errors["text"] = _("Schrijf op wat de inwoner wil zeggen.")
+    asked = questions.current(session, consultation.id) if consultation else []
+    choices = questions.choices_in(data, _prefix(consultation.id)) if consultation else {}
+    if consultation is not None:
+        errors.update(questions.check_choices(choices, asked, _prefix(consultation.id)))
     language = data.get("language") if data.get("language") in LANGUAGES else "nl"
     settings = runtime().settings
     number = None
@@ -107,6 +127,9 @@ def assisted_post() -> Response | tuple[str, int]:
             author_name=data.get("author_name") or None,
             postcode=data.get("postcode") or None,
             answers={"assisted_by": staff().id, "helper": helper},
+            closed_answers=questions.given_choices(
+                choices, asked, AnswerEvidence(source="staff", corrected_by=staff().id)
+            ),
         ),
     )
     if receipt.created:

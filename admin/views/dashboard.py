@@ -17,9 +17,10 @@ from intake.health import STALE_AFTER
 from intake.i18n import LANGUAGE_NAMES
 from intake.i18n import gettext as _
 from intake.jobs import count_unfinished, retry_job
-from intake.labels import channel_label
+from intake.labels import channel_label, language_label
 from intake.models import Consultation, Contribution, Job, JobStatus, Role, WorkerHeartbeat, utcnow
 from intake.reporting.charts import bar_chart
+from intake.reporting.questions import tally
 
 DAYS = 30
 JOB_ROWS = 50
@@ -75,8 +76,14 @@ def dashboard() -> str:
     ).all()
     problems = _problems([scope.contributions()])
     spool = runtime().spool
+    # Only a consultation the staff member may see has its questions counted here.
+    seen = {c.id for c in consultations}
+    chosen_id = int(chosen) if chosen.isdigit() and int(chosen) in seen else None
     return render_template(
         "admin/dashboard.html",
+        tallies=tally(session, chosen_id, g.language) if chosen_id is not None else [],
+        channel_label=channel_label,
+        language_label=language_label,
         charts=charts,
         consultations=consultations,
         chosen=int(chosen) if chosen.isdigit() else None,

@@ -20,6 +20,7 @@ from admin.replies import (
     status_update,
     template_text,
 )
+from admin.views import questions as closed
 from admin.views import related
 from admin.views.contact import SAID
 from admin.views.media import personal_media_url
@@ -60,6 +61,7 @@ DONE = {
     "unlink": N_("De koppeling is weggehaald."),
     "contact": N_("Het contactadres is bevestigd. Antwoorden en nieuws kunnen er nu naartoe."),
     "code": N_("Er is een nieuwe code gestuurd. Een vorige code werkt niet meer."),
+    "closed": N_("Het antwoord is bewaard."),
 }
 
 
@@ -133,6 +135,7 @@ def page(contribution: Contribution, status: int = 200, **extra: Any) -> tuple[s
         held=held,
         can_text=bool(held and held.kind in runtime().registry.deliverers),
         **related.context(session, contribution),
+        **closed.context(session, contribution),
         **{
             "personal": False,
             "error": _(SAID[said]) if said in SAID else None,

@@ -16,6 +16,7 @@ from intake.current import db_session, runtime
 from intake.i18n import gettext as _
 from intake.labels import channel_choices, channel_label, language_label
 from intake.models import Consultation
+from intake.reporting import questions as closed
 from intake.reporting import reach as reaching
 from intake.reporting import spreadsheet
 from intake.reporting.charts import BarChart, bar_chart
@@ -106,6 +107,8 @@ def reach_report() -> str:
         percent=percent,
         language_label=language_label,
         small_count=SMALL_COUNT,
+        tallies=closed.tally(session, chosen, g.language) if chosen is not None else [],
+        channel_label=channel_label,
     )
 
 
@@ -127,7 +130,15 @@ def reach_csv() -> Response:
             abort(404)
         found = reaching.overview(session, chosen, within=scope.current().visible())
         reaches = [r for r in found.per_consultation if chosen in (None, r.consultation_id)]
-        body = reaching.to_csv(reaches, slugs, separator)
+        more = [
+            row
+            for r in reaches
+            if r.consultation_id is not None
+            for row in closed.csv_rows(
+                closed.tally(session, r.consultation_id, g.language), slugs[r.consultation_id]
+            )
+        ]
+        body = reaching.to_csv(reaches, slugs, separator, more)
         record(session, "export.reach", "consultation", chosen, via="admin", format="csv")
         session.commit()
     name = f"bereik-{slugs[chosen]}.csv" if chosen is not None else "bereik-alle.csv"

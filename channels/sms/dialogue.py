@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import bindparam, select, update
 
-from channels.sms import texts
+from channels.sms import closed, texts
 from channels.sms.adapter import PHONE, MediaItem, TwilioMessage, sender_of, to_inbound
 from channels.sms.keywords import Action, Command, by_keyword, open_keywords, parse
-from intake import quotas
+from intake import questions, quotas
 from intake.config import Settings
 from intake.consultations import listed
 from intake.conversations import Resident, find_resident, remember
@@ -27,7 +27,7 @@ from intake.hashing import keyed_hash
 from intake.i18n import using_language
 from intake.inbound import Inbound, Sender
 from intake.language import detect
-from intake.models import Consultation, Contribution, Contributor, utcnow
+from intake.models import ClosedQuestion, Consultation, Contribution, Contributor, utcnow
 from intake.receive import receive, upsert_contributor
 
 _STORED = Prepared(
@@ -41,6 +41,15 @@ _STATUS = Prepared(
     select(Contribution.status, Contributor.address_hash)
     .join(Contributor, Contribution.contributor_id == Contributor.id)
     .where(Contribution.reference == bindparam("reference"))
+)
+_CONTRIBUTOR = Prepared(
+    select(Contribution.contributor_id).where(Contribution.id == bindparam("id"))
+)
+# Words that came with an answer to a closed question join the contribution's text.
+_ADD_TEXT = Prepared(
+    update(Contribution)
+    .where(Contribution.id == bindparam("id"))
+    .values(text=Contribution.text + "\n" + bindparam("more"))
 )
 _OPT_IN = Prepared(
     update(Contributor).where(Contributor.id == bindparam("id")).values(opted_out=False)
@@ -111,13 +120,18 @@ class Plan:
     retry: bool = False
     counted: Counted | None = None
     files_refused: str | None = None
+    # Closed questions: the first to ask once the contribution is stored (with all of
+    # them), or the answers a reply gave.
+    ask: tuple[list[ClosedQuestion], ClosedQuestion] | None = None
+    answering: closed.Answering | None = None
 
     @property
     def writes(self) -> bool:
         """Tell whether carrying out the plan changes the database."""
         remembering = self.remember is not None and self.remember.unsaved
         counting = self.counted is not None and self.counted.writes
-        return self.inbound is not None or self.opt_out is not None or remembering or counting
+        stores = self.inbound is not None or self.answering is not None
+        return stores or self.opt_out is not None or remembering or counting
 
 
 def _say(language: str, make: Callable[..., str], *args: Any) -> Reply:
@@ -211,11 +225,24 @@ def carry_out(session: Executor, plan: Plan) -> Stored | None:
         if not receipt.created:  # a retry: answer in the language of the first answer
             language = _LANGUAGE.scalar(session, {"id": receipt.id})
         stored = Stored(receipt.reference, language, receipt.created)
+        if plan.remember is not None and plan.ask is not None:
+            closed.stored(plan.remember, receipt.id, receipt.reference)
+    if plan.answering is not None:
+        _record(session, plan.answering)
     if plan.remember is not None:
         if plan.opt_out is not None or plan.inbound is not None:
             plan.remember.language_recorded()  # with the resident, by either of them
         remember(session, plan.remember)
     return stored
+
+
+def _record(session: Executor, answering: closed.Answering) -> None:
+    found = _CONTRIBUTOR.first(session, {"id": answering.contribution_id})
+    if found is None:  # erased meanwhile
+        return
+    questions.record_answers(session, answering.contribution_id, found[0], answering.given)
+    if answering.more_text:
+        _ADD_TEXT.rows(session, {"id": answering.contribution_id, "more": answering.more_text})
 
 
 def set_opted_out(session: Executor, sender: Sender, language: str, opted_out: bool) -> None:
@@ -248,10 +275,17 @@ def reply_to(plan: Plan, stored: Stored | None) -> Reply | None:
     if plan.silent:
         return None
     if stored is not None and plan.files_refused is not None:
-        return _say(stored.language, quotas.too_many_files, plan.files_refused, stored.reference)
-    if stored is not None:
+        reply = _say(stored.language, quotas.too_many_files, plan.files_refused, stored.reference)
+    elif stored is not None and plan.ask is not None and stored.new:
+        thanks = _say(stored.language, texts.thanks_short, stored.reference)
+        return Reply(thanks.language, f"{thanks.text} {closed.ask(thanks.language, *plan.ask)}")
+    elif stored is not None:
         return _say(stored.language, texts.thanks, stored.reference)
-    return plan.reply
+    else:
+        return plan.reply
+    if plan.ask is not None:
+        return Reply(reply.language, f"{reply.text} {closed.ask(reply.language, *plan.ask)}")
+    return reply
 
 
 def _status(session: Executor, resident: Resident, command: Command) -> Plan:
@@ -290,13 +324,17 @@ def _contribute(
         return Plan(_say(resident.last_language, texts.empty))
     choices = listed(session)
     chosen = by_keyword(choices, command.first_word)
+    turn = closed.reply(session, resident, message) if chosen is None else None
+    if turn is not None:
+        reply = Reply(turn.language, turn.text)
+        return Plan(reply, remember=resident, answering=turn.answering, retry=turn.retry)
     if chosen is not None:
         text = command.rest
         language = detect(text) or resident.last_language
         if not chosen.is_open():
             return Plan(_say(language, texts.closed))
         if not text and not message.media:
-            return _keyword_alone(resident, message, chosen)
+            return _keyword_alone(session, resident, message, chosen)
     else:
         text = message.body.strip()
         language = detect(text) or resident.last_language
@@ -310,7 +348,7 @@ def _contribute(
             "media": [[m.url, m.content_type] for m in message.media],
         }
         return Plan(_say(language, texts.choose, open_keywords(choices)), remember=resident)
-    return _store(resident, message, chosen, text)
+    return _store(session, resident, message, chosen, text)
 
 
 def _implied(choices: list[Consultation], ongoing: int | None) -> Consultation | None:
@@ -321,7 +359,9 @@ def _implied(choices: list[Consultation], ongoing: int | None) -> Consultation |
     return open_now[0] if len(open_now) == 1 else None
 
 
-def _keyword_alone(resident: Resident, message: TwilioMessage, chosen: Consultation) -> Plan:
+def _keyword_alone(
+    session: Executor, resident: Resident, message: TwilioMessage, chosen: Consultation
+) -> Plan:
     pending = resident.data.pop("pending", None)
     if pending is None:
         resident.consultation_id = chosen.id
@@ -336,10 +376,16 @@ def _keyword_alone(resident: Resident, message: TwilioMessage, chosen: Consultat
         body=pending["text"],
         media=tuple(MediaItem(url, kind) for url, kind in pending["media"]),
     )
-    return _store(resident, waiting, chosen, pending["text"])
+    return _store(session, resident, waiting, chosen, pending["text"])
 
 
-def _store(resident: Resident, message: TwilioMessage, chosen: Consultation, text: str) -> Plan:
+def _store(
+    session: Executor,
+    resident: Resident,
+    message: TwilioMessage,
+    chosen: Consultation,
+    text: str,
+) -> Plan:
     sender = sender_of(message, resident.key_hash, may_reply=not resident.opted_out)
     inbound = to_inbound(
         message,
@@ -350,4 +396,6 @@ def _store(resident: Resident, message: TwilioMessage, chosen: Consultation, tex
     )
     resident.consultation_id = chosen.id
     resident.data.pop("pending", None)
-    return Plan(inbound=inbound, remember=resident)
+    asked = questions.asked(session, chosen.id)
+    first = closed.start(resident, asked)
+    return Plan(inbound=inbound, remember=resident, ask=(asked, first) if first else None)

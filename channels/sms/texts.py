@@ -92,3 +92,40 @@ def stopped() -> str:
 def started() -> str:
     """Confirm that messages to this number are welcome again."""
     return _("U krijgt weer berichten van ons. Stuur STOP om ze niet meer te krijgen.")
+
+
+def thanks_short(reference: str) -> str:
+    """Thank the resident and give their code, before the first closed question."""
+    return _("Bedankt! Uw code is %(reference)s.", reference=reference)
+
+
+def question(number: int, total: int, text: str, options: Sequence[str], required: bool) -> str:
+    """Ask one closed question with its numbered options, and how to answer or skip it."""
+    asked = _(
+        "Vraag %(number)d van %(total)d: %(question)s %(options)s",
+        number=number,
+        total=total,
+        question=text,
+        options=" ".join(f"{n}={label}" for n, label in enumerate(options, 1)),
+    )
+    if required:
+        return asked + " " + _("Antwoord met een cijfer.")
+    return asked + " " + _("Antwoord met een cijfer, of met VERDER om over te slaan.")
+
+
+def not_understood() -> str:
+    """Say the answer to a closed question was not understood (the question follows)."""
+    return _("Dat antwoord begrepen we niet.")
+
+
+def cannot_skip() -> str:
+    """Say a required question cannot be skipped (the question follows)."""
+    return _("Deze vraag kunt u niet overslaan.")
+
+
+def answered(reference: str) -> str:
+    """Thank the resident for answering the closed questions."""
+    return _(
+        "Bedankt voor uw antwoorden! Stuur STATUS %(reference)s om te zien hoe het ermee staat.",
+        reference=reference,
+    )

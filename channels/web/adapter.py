@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from intake.contacts.numbers import NumberRefusedError, mobile_number, refusal
 from intake.i18n import lazy_gettext as _l
-from intake.inbound import Inbound, Sender
+from intake.inbound import GivenAnswer, Inbound, Sender
+from intake.questions import choices_in
 
 CHANNEL = "web"
 NAME_MAX = 120
@@ -16,6 +17,8 @@ POSTCODE = re.compile(r"^[1-9]\d{3}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[\d\s./()-]{8,20}$")
 NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# A closed question's radio buttons are named after its key: `q-often`.
+QUESTION_FIELD = "q-"
 
 
 @dataclass
@@ -28,6 +31,8 @@ class FormInput:
     contact: str = ""
     consent: bool = False
     nonce: str = ""
+    # The closed questions' answers: question key → option key ("1", "2", …).
+    choices: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -40,6 +45,7 @@ class FormInput:
             contact=form.get("contact", "").strip(),
             consent=form.get("consent") == "yes",
             nonce=form.get("nonce", ""),
+            choices=choices_in(form, QUESTION_FIELD),
         )
 
 
@@ -104,6 +110,7 @@ def to_inbound(
     secret: str,
     regions: Sequence[str],
     kiosk: bool = False,
+    closed_answers: tuple[GivenAnswer, ...] = (),
 ) -> Inbound:
     """Turn a valid form into the channel-neutral `Inbound`.
 
@@ -125,4 +132,5 @@ def to_inbound(
         author_name=data.name or None,
         postcode=data.postcode or None,
         answers={"via": "kiosk"} if kiosk else {},
+        closed_answers=closed_answers,
     )

@@ -10,22 +10,30 @@ from sqlalchemy import Connection
 from werkzeug.wrappers import Response
 
 from channels.web import contact
-from channels.web.adapter import FormInput, to_inbound, validate
+from channels.web.adapter import CHANNEL, QUESTION_FIELD, FormInput, to_inbound, validate
 from channels.web.contact import KIOSK_RATE_FACTOR
 from channels.web.thanks import thanks_page
-from intake import consultations, ratelimit
+from intake import consultations, questions, ratelimit
 from intake.contacts.confirm import Check
 from intake.contacts.numbers import what_we_text
 from intake.csrf import CSRFError
 from intake.current import db_session, runtime
 from intake.db import UNAVAILABLE
 from intake.errors import describe
+from intake.evidence import AnswerEvidence
 from intake.i18n import gettext as _
 from intake.labels import channel_label, consultation_state, language_label
-from intake.models import Consultation, ConsultationStatus, Contribution, utcnow
+from intake.models import (
+    ClosedQuestion,
+    Consultation,
+    ConsultationStatus,
+    Contribution,
+    utcnow,
+)
 from intake.receive import Receipt, receive
 from intake.references import normalise_reference
 from intake.reporting.charts import bar_chart
+from intake.reporting.questions import tally
 from intake.reporting.results import finished, long_date, results_of
 
 blueprint = Blueprint("web", __name__, template_folder="templates")
@@ -46,6 +54,11 @@ def _kiosk_forgets(response: Response) -> Response:
     return response
 
 
+def _questions(consultation: Consultation) -> list[ClosedQuestion]:
+    with runtime().db.session(write=False) as session:
+        return questions.asked(session, consultation.id)
+
+
 def _consultation(slug: str) -> Consultation:
     # A reading session of its own: a POST's writing session must not begin (and take
     # SQLite's write lock) before the view holds its turn to write.
@@ -57,7 +70,12 @@ def _consultation(slug: str) -> Consultation:
 
 
 def _form_page(
-    consultation: Consultation, data: FormInput, status: int = 200, *, kiosk: bool = False
+    consultation: Consultation,
+    data: FormInput,
+    status: int = 200,
+    *,
+    kiosk: bool = False,
+    asked: list[ClosedQuestion] | None = None,
 ) -> tuple[str, int]:
     if not data.nonce:
         data.nonce = secrets.token_urlsafe(18)
@@ -68,6 +86,7 @@ def _form_page(
         consultation=consultation,
         texts=texts,
         data=data,
+        questions=asked if asked is not None else _questions(consultation),
         max_length=settings.max_text_length,
         kiosk=kiosk,
         numbers=what_we_text(settings.sms_regions),
@@ -119,9 +138,11 @@ def _submit(slug: str, *, kiosk: bool) -> Response | tuple[str, int]:
         data.errors["form"] = _("Uw bericht kon niet worden verstuurd. Laat het laatste veld leeg.")
         return _form_page(consultation, data, 400, kiosk=kiosk)
     settings = runtime().settings
+    asked = _questions(consultation)
     data.errors = validate(data, settings.max_text_length, settings.sms_regions)
+    data.errors.update(questions.check_choices(data.choices, asked, QUESTION_FIELD))
     if data.errors:
-        return _form_page(consultation, data, 422, kiosk=kiosk)
+        return _form_page(consultation, data, 422, kiosk=kiosk, asked=asked)
     address = request.remote_addr or "unknown"
     # Everyone at a kiosk shares its address: it may send more, though still not a flood.
     limit = settings.web_rate_limit * (KIOSK_RATE_FACTOR if kiosk else 1)
@@ -134,6 +155,7 @@ def _submit(slug: str, *, kiosk: bool) -> Response | tuple[str, int]:
         secret=settings.secret_key,
         regions=settings.sms_regions,
         kiosk=kiosk,
+        closed_answers=questions.given_choices(data.choices, asked, AnswerEvidence(source=CHANNEL)),
     )
     asker = contact.asker(kiosk=kiosk) if inbound.sender else None
     link = contact.link_prefix() if inbound.sender else None
@@ -326,8 +348,13 @@ def results(slug: str) -> Response:
             _("Taal"),
         ),
     ]
+    tallies = (
+        tally(session, consultation.id, g.language) if consultation.closed_results_public else []
+    )
     page = render_template(
         "web/results.html",
+        tallies=tallies,
+        language_label=language_label,
         consultation=consultation,
         texts=consultation.text_in(g.language),
         state=consultation_state(state),

@@ -22,6 +22,7 @@ from intake.models.operations import (
     SenderQuota,
     WorkerHeartbeat,
 )
+from intake.models.questions import Answer, ClosedQuestion, QuestionKind
 from intake.models.results import (
     ContributionLink,
     ContributionTheme,
@@ -34,12 +35,14 @@ from intake.models.review import ContributionTag, ReviewNote, ReviewState, Tag, 
 from intake.models.staff import AuditEvent, Role, StaffGrant, StaffSession, StaffUser
 
 __all__ = [
+    "Answer",
     "Attachment",
     "AuditEvent",
     "Base",
     "Consultation",
     "ConsultationStatus",
     "ConsultationText",
+    "ClosedQuestion",
     "ContactConfirmation",
     "Contribution",
     "ContributionStatus",
@@ -54,6 +57,7 @@ __all__ = [
     "JobLane",
     "JobStatus",
     "OutboundMessage",
+    "QuestionKind",
     "PrintedForm",
     "RateCounter",
     "ReviewNote",

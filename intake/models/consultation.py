@@ -30,6 +30,8 @@ class Consultation(Base):
     sms_keyword: Mapped[str | None] = mapped_column(String(32), unique=True)
     phone_digit: Mapped[str | None] = mapped_column(String(1), unique=True)
     retention_days: Mapped[int] = mapped_column(default=365)
+    # Whether staff put the closed questions' counts on the public results page.
+    closed_results_public: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     texts: Mapped[list[ConsultationText]] = relationship(

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.models.base import Base, utcnow
 from intake.models.consultation import Consultation
+
+if TYPE_CHECKING:
+    from intake.models.questions import Answer
 
 
 class ContributionStatus(enum.StrEnum):
@@ -94,6 +97,10 @@ class Contribution(Base):
     contributor: Mapped[Contributor | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="contribution", cascade="all, delete-orphan", order_by="Attachment.id"
+    )
+    # The closed questions' answers (intake.models.questions), oldest first.
+    closed_answers: Mapped[list[Answer]] = relationship(
+        cascade="all, delete-orphan", order_by="Answer.id", passive_deletes=True
     )
 
 

@@ -27,6 +27,7 @@ FIELDS = (
     "needs_person_reason",
     "postcode",
     "answers",
+    "closed_answers",
     "attachments",
 )
 PERSONAL_COLUMNS = ("author_name", "contact")
@@ -48,6 +49,17 @@ def record(contribution: Contribution, slug: str, personal: bool) -> dict[str, A
         "needs_person_reason": contribution.needs_person_reason,
         "postcode": contribution.postcode,
         "answers": contribution.answers if personal else without_personal(contribution.answers),
+        "closed_answers": [
+            {
+                "question": a.question.key,
+                "version": a.question.version,
+                "option": a.option,
+                "label": dict(a.question.labels_in("nl"))[a.option],
+                "counted": a.superseded_at is None,
+                "evidence": a.evidence,
+            }
+            for a in contribution.closed_answers
+        ],
         "attachments": [
             {
                 "kind": a.kind,
@@ -74,7 +86,11 @@ def rows(
     query = (
         select(Contribution)
         .where(Contribution.consultation_id == consultation.id)
-        .options(selectinload(Contribution.attachments), selectinload(Contribution.contributor))
+        .options(
+            selectinload(Contribution.attachments),
+            selectinload(Contribution.contributor),
+            selectinload(Contribution.closed_answers),
+        )
         .order_by(Contribution.received_at, Contribution.id)
         .execution_options(yield_per=500)
     )

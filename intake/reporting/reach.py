@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -223,6 +224,10 @@ def to_csv(
     reaches: Iterable[Reach],
     slugs: Mapping[int | None, str],
     separator: str = spreadsheet.DEFAULT_SEPARATOR,
+    more: Iterable[list[str]] = (),
 ) -> str:
-    """Render the long-format report as Excel in Belgium opens it: UTF-8 with BOM, ';'."""
-    return spreadsheet.write(csv_rows(reaches, slugs), separator)
+    """Render the long-format report as Excel in Belgium opens it: UTF-8 with BOM, ';'.
+
+    `more` adds rows of the same four columns (the closed questions' counts).
+    """
+    return spreadsheet.write(itertools.chain(csv_rows(reaches, slugs), more), separator)

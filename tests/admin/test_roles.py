@@ -21,6 +21,7 @@ from intake.inbound import Inbound, InboundMedia, Sender
 from intake.models import (
     Attachment,
     AuditEvent,
+    ClosedQuestion,
     Contribution,
     Decision,
     Job,
@@ -109,13 +110,20 @@ def world(app: Flask, runtime: Runtime) -> World:
             decided_on=date(2026, 11, 1),
             texts={"nl": {"title": SECRET, "body": SECRET}},
         )
-        session.add_all([theme, decision])
+        question = ClosedQuestion(
+            consultation_id=theirs_id,
+            key="geheim",
+            texts={"nl": SECRET},
+            options=[{"nl": SECRET}, {"nl": "b"}],
+        )
+        session.add_all([theme, decision, question])
         session.flush()
         theirs = {
             "consultation_id": theirs_id,
             "contribution_id": theirs_contribution,
             "theme_id": theme.id,
             "decision_id": decision.id,
+            "question_id": question.id,
             "attachment_id": session.scalars(
                 select(Attachment.id).where(Attachment.contribution_id == theirs_contribution)
             ).one(),

@@ -7,8 +7,8 @@ pg_trgm is a trusted extension (PostgreSQL 13 and later): the database's owner m
 Where the service's role may not, a superuser runs `CREATE EXTENSION pg_trgm;` in the
 database once, and the upgrade goes on from there.
 
-Revision ID: 0015
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-03 17:00:00.000000
 
 """
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015"
-down_revision: str | None = "0011"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
