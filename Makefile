@@ -12,9 +12,9 @@ SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-nld tesseract-ocr-fra tesseract-o
 TEST_SYSTEM_PACKAGES := espeak-ng chromium sox w3m fonts-humor-sans libreoffice-calc-nogui dovecot-imapd
 CATALOG_SOURCES := intake channels transcription ocr admin
 AXE := .cache/node/node_modules/axe-core/axe.min.js
-# Two test processes: most tests wait on servers, OCR or speech rather than on the CPU. A test
-# file stays on one process, so its shared servers start once.
-PYTEST_ARGS ?= -n 2 --dist loadfile
+# Four test processes on two cores: most tests wait on servers, subprocesses or the network
+# rather than on the CPU. A test file stays on one process, so its shared servers start once.
+PYTEST_ARGS ?= -n 4 --dist loadfile
 # The OpenID provider the sign-in tests start (the certified Node oidc-provider).
 OIDC_PROVIDER := .cache/node/node_modules/oidc-provider/package.json
 

@@ -38,6 +38,7 @@ MEDIA = "media"
 SECRET = "secret_key"
 _REFERENCED = "SELECT DISTINCT sha256 FROM attachment WHERE sha256 IS NOT NULL"
 _REVISION = "SELECT version_num FROM alembic_version"
+_TRIGRAMS = "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"
 
 
 class BackupError(Exception):
@@ -343,6 +344,13 @@ def _restore_database(manifest: Manifest, source: Path, url: str) -> None:
         _copy_checked(source / SQLITE_FILE, partial)
         os.replace(partial, path)
         return
+    # Extensions live outside the dumped schema; the search index needs this one.
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(_TRIGRAMS))
+    finally:
+        engine.dispose()
     _run(
         [
             "pg_restore",

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+EXTENSION = "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"
+
 revision: str = "0013"
 down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
@@ -28,7 +30,9 @@ def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     bind = op.get_bind()
-    bind.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+    # In `public`, outside the service's own schema: a backup of that schema then restores
+    # into any database that has it (`inspraak restore` creates it there first).
+    bind.execute(sa.text(EXTENSION))
     # Named with its schema: the extension may live outside the service's search path.
     schema = bind.scalar(
         sa.text(
