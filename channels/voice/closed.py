@@ -21,6 +21,7 @@ from intake.evidence import AnswerEvidence
 from intake.inbound import GivenAnswer
 from intake.jobs import enqueue
 from intake.models import ClosedQuestion, Contribution
+from intake.receive import Receipt
 
 ASKING = "asking"
 SKIP_KEY = "*"
@@ -60,14 +61,12 @@ class Step:
     retry: bool = False
 
 
-def begin(
-    session: Session, key_hash: str, consultation_id: int | None, receipt: tuple[int, str]
-) -> Step:
+def begin(session: Session, key_hash: str, consultation_id: int | None, receipt: Receipt) -> Step:
     """Start asking the consultation's questions about the stored voicemail; flush."""
     asked = questions.asked(session, consultation_id) if consultation_id is not None else []
     if not asked or conversations.current(session, VOICE, key_hash) is None:
         return Step(None)
-    state = Asking(receipt[0], receipt[1], [q.id for q in asked])
+    state = Asking(receipt.id, receipt.reference, [q.id for q in asked])
     _keep(session, key_hash, state)
     return _step(state, asked)
 
@@ -125,7 +124,11 @@ def spoken(
             "recording_sid": recording.sid,
             "url": recording.url,
         }
-        enqueue(session, ANSWER_JOB, payload, contribution_id=state.contribution_id)
+        # Erased while the call went on: the job only has Twilio's copy deleted.
+        there = session.get(Contribution, state.contribution_id) is not None
+        enqueue(
+            session, ANSWER_JOB, payload, contribution_id=state.contribution_id if there else None
+        )
     return _advance(session, key_hash, state, asked)
 
 

@@ -237,8 +237,7 @@ def done() -> Response:
         choices, receipt = _store(recording)
         session = db_session()
         key_hash = call_key(runtime().settings.secret_key, recording.call_sid)
-        receipt_of = (receipt.id, receipt.reference)
-        step = closed.begin(session, key_hash, choices.consultation_id, receipt_of)
+        step = closed.begin(session, key_hash, choices.consultation_id, receipt)
         session.commit()
     except UNAVAILABLE as error:
         _spool(recording.sid, "recording", error)

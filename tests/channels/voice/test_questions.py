@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from intake import questions
+from intake import privacy, questions
 from intake.consultations import find, forget_cached
 from intake.jobs.worker import Worker
 from intake.models import Answer, Attachment, Contribution
@@ -181,3 +181,36 @@ def test_a_spoken_answer_is_heard_among_the_options_only(
     # Both answers were kept beside their voicemail, and Twilio's copies deleted.
     assert heard[recordings[0]] == calls[0].id and heard[recordings[1]] == calls[1].id
     assert set(recordings) <= set(twilio.deleted)
+
+
+def test_a_call_erased_during_its_questions_keeps_nothing_and_twilio_keeps_nothing(
+    voice_client: FlaskClient,
+    voice_runtime: Runtime,
+    twilio: FakeTwilio,
+    phone_wav: bytes,
+    spoken_answers: dict[str, bytes],
+) -> None:
+    _ask(voice_runtime, PARK_QUESTIONS)
+    caller = Caller(voice_client)
+    first = _voicemail(caller, twilio, phone_wav, "1")
+    with voice_runtime.db.session() as session:
+        privacy.erase_contribution(
+            session,
+            session.scalars(select(Contribution.reference)).one(),
+            secret=voice_runtime.settings.secret_key,
+            reason="Verzoek van de beller",
+            keep_jobs=voice_runtime.registry.after_erasure,
+        )
+        session.commit()
+    second = caller.press(first, "1")
+    sid, url = twilio.add_recording(spoken_answers[BICYCLE])
+    end = caller.record(second, sid, url, seconds=2)
+    assert end.find("Hangup") is not None
+
+    Worker(voice_runtime).run(until_idle=True)
+
+    assert _answers(voice_runtime) == []
+    with voice_runtime.db.session() as session:
+        assert session.scalars(select(Contribution)).all() == []
+        assert session.scalars(select(Attachment)).all() == []
+    assert sid in twilio.deleted
