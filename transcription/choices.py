@@ -50,7 +50,7 @@ def hear_choice(
     words = " ".join(word.text for word in heard)
     if not heard:
         return HeardChoice(None, words, None)
-    confidence = min(word.confidence for word in heard)
+    confidence = round(min(word.confidence for word in heard), 4)
     named = set(options)
     for word in heard:
         named &= {key for key, said in options.items() if word.text in _words(said)}

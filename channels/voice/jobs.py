@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -145,7 +146,8 @@ def hear_answer_job(session: Session, payload: Mapping[str, Any], ctx: JobContex
     attachment = session.get(Attachment, payload["attachment_id"])
     if contribution is None or attachment is None or HEARD in attachment.details:
         return
-    attachment.details = {**attachment.details, HEARD: {"option": heard.option}}
+    # What was heard stays beside the audio, also when it answered nothing.
+    attachment.details = {**attachment.details, HEARD: asdict(heard)}
     if heard.option is None:
         log.info("contribution %s: a spoken answer was not recognised", contribution.id)
         closed.wait_for_person(contribution, UNCLEAR)

@@ -168,8 +168,8 @@ def test_a_spoken_answer_is_heard_among_the_options_only(
 
     with voice_runtime.db.session() as session:
         calls = session.scalars(select(Contribution).order_by(Contribution.id)).all()
-        heard = {
-            a.details.get("recording_sid"): a.contribution_id
+        kept = {
+            a.details.get("recording_sid"): (a.contribution_id, a.details.get("heard"))
             for a in session.scalars(select(Attachment).where(Attachment.kind == "audio"))
         }
         answers = session.scalars(select(Answer)).all()
@@ -179,7 +179,11 @@ def test_a_spoken_answer_is_heard_among_the_options_only(
         assert evidence["confidence"] >= 0.6
         assert calls[1].needs_person and calls[1].needs_person_reason == "spoken_answer_unclear"
     # Both answers were kept beside their voicemail, and Twilio's copies deleted.
-    assert heard[recordings[0]] == calls[0].id and heard[recordings[1]] == calls[1].id
+    assert kept[recordings[0]] == (
+        calls[0].id,
+        {"option": "2", "words": BICYCLE, "confidence": evidence["confidence"]},
+    )
+    assert kept[recordings[1]] == (calls[1].id, {"option": None, "words": "", "confidence": None})
     assert set(recordings) <= set(twilio.deleted)
 
 
