@@ -14,6 +14,7 @@ from intake.consultations import find, forget_cached
 from intake.jobs.worker import Worker
 from intake.models import Answer, Attachment, Contribution
 from intake.runtime import Runtime
+from tests.admin.conftest import add_user, sign_in
 from tests.channels.voice.conftest import Caller, record_of, spoken_text
 from tests.support.questions import PARK_QUESTIONS
 from tests.support.twilio import FakeTwilio
@@ -178,6 +179,12 @@ def test_a_spoken_answer_is_heard_among_the_options_only(
         assert (evidence["source"], evidence["words"]) == ("speech", BICYCLE)
         assert evidence["confidence"] >= 0.6
         assert calls[1].needs_person and calls[1].needs_person_reason == "spoken_answer_unclear"
+    staff = voice_client.application.test_client()
+    add_user(voice_runtime, "moderator@gemeente.be", "moderator")
+    assert sign_in(staff, "moderator@gemeente.be").status_code == 302
+    page = staff.get(f"/admin/c/{calls[0].id}").get_data(as_text=True)
+    assert f"uitgesproken “{BICYCLE}” · zekerheid" in page
+    assert "Gesproken antwoord op een gesloten vraag" in page
     # Both answers were kept beside their voicemail, and Twilio's copies deleted.
     assert kept[recordings[0]] == (
         calls[0].id,
