@@ -102,6 +102,18 @@ def test_a_call_answered_with_keys_counts_on_the_results(
     assert '<tr><th scope="row">Oui</th><td>1</td><td>1</td><td>1</td></tr>' in html
 
 
+def test_a_caller_who_calls_again_replaces_their_answer(
+    voice_client: FlaskClient, voice_runtime: Runtime, twilio: FakeTwilio, phone_wav: bytes
+) -> None:
+    _ask(voice_runtime, PARK_QUESTIONS[:1])
+    for key in ("1", "3"):
+        caller = Caller(voice_client)  # the same number, a new call
+        caller.press(_voicemail(caller, twilio, phone_wav, "1"), key)
+    with voice_runtime.db.session() as session:
+        answers = session.scalars(select(Answer).order_by(Answer.id)).all()
+        assert [(a.option, a.superseded_at is None) for a in answers] == [("1", False), ("3", True)]
+
+
 def test_star_skips_an_optional_question_and_silence_leaves_a_required_one_to_a_person(
     voice_client: FlaskClient, voice_runtime: Runtime, twilio: FakeTwilio, phone_wav: bytes
 ) -> None:
