@@ -256,7 +256,11 @@ class Turn(AskingQuestions):
             self.state.language = self.language = language
             self.contributor.preferred_language = language
             with using_language(language):
-                self._continue()
+                asking = self._asking()
+                if asking is not None:  # /language amid the closed questions
+                    self._ask_current(asking)
+                else:
+                    self._continue()
         elif choice.data.startswith(texts.CONSULTATION_CHOICE):
             raw_id = choice.data.removeprefix(texts.CONSULTATION_CHOICE)
             found = self.session.get(Consultation, int(raw_id)) if raw_id.isdigit() else None

@@ -13,7 +13,7 @@ from intake.models import Answer, Contribution
 from tests.channels.telegram.conftest import Bot
 from tests.channels.web.helpers import submit
 from tests.support.questions import park
-from tests.support.telegram import Sent, message, tap
+from tests.support.telegram import Sent, message, tap, voice
 
 RESIDENT = 5_550_018
 
@@ -104,7 +104,7 @@ def _id(sent: Sent, row: int) -> str:
     return found.group(1)
 
 
-def test_a_typed_answer_and_a_skip(park_bot: Bot) -> None:
+def test_a_typed_answer_a_language_change_and_a_skip(park_bot: Bot) -> None:
     park_bot.post(message(RESIDENT, "Meer schaduw graag"))
     park_bot.work()
     park_bot.post(message(RESIDENT, "vaak"))  # no option: asked again
@@ -116,19 +116,24 @@ def test_a_typed_answer_and_a_skip(park_bot: Bot) -> None:
     assert _question(park_bot)[1].text.startswith("Deze vraag kunt u niet overslaan.")
     park_bot.post(message(RESIDENT, "Elke dag"))  # an option's text
     park_bot.work()
-    second_id, second = _question(park_bot)
+    _question_id, second = _question(park_bot)
     assert second.text.startswith("Vraag 2 van 2: Wilt u een hondenweide?")
     assert second.text.endswith("Liever niet antwoorden? Tik op Verder.")
-    _press(park_bot, second_id, "Verder")
+    park_bot.post(tap(RESIDENT, "lang:fr"))  # from /language: the same question, in French
     park_bot.work()
-    assert park_bot.api.shown(second_id).text.endswith("✓ Overgeslagen")
-    assert park_bot.api.sent()[-1].text.startswith("Bedankt voor uw antwoorden!")
+    second_id, second = _question(park_bot)
+    assert second.text.startswith("Question 2 sur 2 : Voulez-vous un espace pour chiens ?")
+    assert second.button_labels == ["Oui", "Non", "Suivant"]
+    _press(park_bot, second_id, "Suivant")
+    park_bot.work()
+    assert park_bot.api.shown(second_id).text.endswith("✓ Question passée")
+    assert park_bot.api.sent()[-1].text.startswith("Merci pour vos réponses !")
     assert _answers(park_bot) == [("often", "1", {"source": "text", "token": "Elke dag"})]
     # A longer text afterwards is a new contribution, and asks again.
-    park_bot.post(message(RESIDENT, "En ook een drinkfontein bij de speeltuin"))
+    park_bot.post(message(RESIDENT, "Et une fontaine près des jeux"))
     park_bot.work()
     assert len(park_bot.contributions()) == 2
-    assert _question(park_bot)[1].text.startswith("Vraag 1 van 2:")
+    assert _question(park_bot)[1].text.startswith("Question 1 sur 2 :")
 
 
 def test_a_repeated_update_and_a_stale_button_change_nothing(park_bot: Bot) -> None:
@@ -176,6 +181,20 @@ def test_a_required_question_cannot_be_skipped_by_a_made_up_button(park_bot: Bot
     assert answer["text"] == "Deze vraag kunt u niet overslaan. Kies een antwoord."
     park_bot.work()
     assert _answers(park_bot) == [] and park_bot.api.shown(first_id).buttons == first.buttons
+
+
+def test_a_voice_note_is_asked_the_questions_too(park_bot: Bot) -> None:
+    park_bot.post(message(RESIDENT, language_code="en", **voice("AwACAgQparkvoice", 2048)))
+    park_bot.work()
+    [stored] = park_bot.contributions()
+    assert stored.attachments[0].kind == "audio"
+    first_id, first = _question(park_bot)
+    assert first.text.startswith("Question 1 of 2: How often would you use the park?")
+    assert first.button_labels == ["Every day", "Every week", "Rarely"]
+    _press(park_bot, first_id, "Rarely", language_code="en")
+    with park_bot.runtime.db.session() as session:
+        [answer] = session.scalars(select(Answer)).all()
+        assert (answer.contribution_id, answer.option) == (stored.id, "3")
 
 
 def test_the_poller_takes_a_button_press(park_bot: Bot) -> None:
