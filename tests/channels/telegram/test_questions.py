@@ -211,6 +211,14 @@ def test_the_poller_takes_a_button_press(park_bot: Bot) -> None:
     park_bot.work()
     assert park_bot.api.shown(first_id).text.endswith("✓ Votre réponse : Rarement")
     assert _answers(park_bot) == [("often", "3", {"source": "button", "key": "3"})]
+    # Pressed again from a phone that still shows the buttons: told on the button itself.
+    again = tap(RESIDENT, first.button_data[0], language_code="fr")
+    again["callback_query"]["message"] = pressed["callback_query"]["message"]
+    park_bot.api.updates.append(again)
+    Poller(park_bot.runtime).run(once=True)
+    told = park_bot.api.calls("answerCallbackQuery")[-1]
+    assert told["text"].startswith("Cette question a déjà reçu une réponse")
+    assert _answers(park_bot) == [("often", "3", {"source": "button", "key": "3"})]
 
 
 def test_totals_count_telegram_beside_the_web_form(park_bot: Bot) -> None:
