@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -10,23 +12,34 @@ from sqlalchemy import select
 from channels.telegram.poller import Poller
 from intake.consultations import find, forget_cached
 from intake.models import Answer, Contribution
-from tests.channels.telegram.conftest import Bot
+from tests.channels.telegram.conftest import Bot, running_bot
 from tests.channels.web.helpers import submit
 from tests.support.questions import park
-from tests.support.telegram import Sent, message, tap, voice
+from tests.support.telegram import FakeTelegram, Sent, message, tap, voice
 
 RESIDENT = 5_550_018
 
 
-@pytest.fixture
-def park_bot(bot: Bot) -> Bot:
-    """The bot with only the park consultation open: two closed questions, one optional."""
+def _park_only(bot: Bot) -> Bot:
     with bot.runtime.db.session() as session:
         find(session, "demo").status = "closed"
         park(session)
         session.commit()
     forget_cached()
     return bot
+
+
+@pytest.fixture
+def park_bot(bot: Bot) -> Bot:
+    """The bot with only the park consultation open: two closed questions, one optional."""
+    return _park_only(bot)
+
+
+@pytest.fixture
+def park_bot_on(tmp_path: Path, telegram_api: FakeTelegram, database_url: str) -> Iterator[Bot]:
+    """The same, once on a SQLite file and once on the real PostgreSQL server."""
+    with running_bot(tmp_path / "data", telegram_api, database_url) as started:
+        yield _park_only(started)
 
 
 def _answers(bot: Bot) -> list[tuple[str, str, dict[str, object]]]:
@@ -51,14 +64,14 @@ def _press(bot: Bot, message_id: int, label: str, **options: object) -> dict[str
     return dict(answer.get_json())
 
 
-def test_a_full_dialogue_in_french_with_buttons(park_bot: Bot) -> None:
-    park_bot.post(message(RESIDENT, "/start park", language_code="fr"))
-    park_bot.post(message(RESIDENT, "Plus d'arbres et des bancs", language_code="fr"))
-    park_bot.work()
-    thanks = park_bot.api.sent()[-2]
-    [stored] = park_bot.contributions()
+def test_a_full_dialogue_in_french_with_buttons(park_bot_on: Bot) -> None:
+    park_bot_on.post(message(RESIDENT, "/start park", language_code="fr"))
+    park_bot_on.post(message(RESIDENT, "Plus d'arbres et des bancs", language_code="fr"))
+    park_bot_on.work()
+    thanks = park_bot_on.api.sent()[-2]
+    [stored] = park_bot_on.contributions()
     assert stored.reference in thanks.text and thanks.text.startswith("Merci")
-    first_id, first = _question(park_bot)
+    first_id, first = _question(park_bot_on)
     assert first.text == (
         "Question 1 sur 2 : À quelle fréquence utiliseriez-vous le parc ?\n\n"
         "Touchez votre réponse, ou tapez-la."
@@ -71,31 +84,31 @@ def test_a_full_dialogue_in_french_with_buttons(park_bot: Bot) -> None:
     ]
     assert all(len(data.encode()) <= 64 for data in first.button_data)
 
-    answered = _press(park_bot, first_id, "Chaque semaine", language_code="fr")
+    answered = _press(park_bot_on, first_id, "Chaque semaine", language_code="fr")
     assert answered["method"] == "answerCallbackQuery" and "text" not in answered
-    park_bot.work()
+    park_bot_on.work()
     # The question keeps its text and shows the answer; its buttons are gone.
-    assert park_bot.api.shown(first_id) == Sent(
+    assert park_bot_on.api.shown(first_id) == Sent(
         RESIDENT,
         "À quelle fréquence utiliseriez-vous le parc ?\n\n✓ Votre réponse : Chaque semaine",
         [],
     )
-    second_id, second = _question(park_bot)
+    second_id, second = _question(park_bot_on)
     assert second.text.startswith("Question 2 sur 2 : Voulez-vous un espace pour chiens ?")
     assert second.button_labels == ["Oui", "Non", "Suivant"]
 
-    _press(park_bot, second_id, "Non", language_code="fr")
-    park_bot.work()
-    done = park_bot.api.sent()[-1]
+    _press(park_bot_on, second_id, "Non", language_code="fr")
+    park_bot_on.work()
+    done = park_bot_on.api.sent()[-1]
     assert done.text == (
         f"Merci pour vos réponses ! Avec /status {stored.reference}, vous verrez plus tard "
         "où en est votre contribution."
     )
-    assert _answers(park_bot) == [
+    assert _answers(park_bot_on) == [
         ("often", "2", {"source": "button", "key": "2"}),
         ("dogs", "2", {"source": "button", "key": "2"}),
     ]
-    assert len(park_bot.contributions()) == 1  # the answers are no contributions
+    assert len(park_bot_on.contributions()) == 1  # the answers are no contributions
 
 
 def _id(sent: Sent, row: int) -> str:
