@@ -12,7 +12,6 @@ that is no answer brings the question again, a longer one is a new contribution.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -86,15 +85,13 @@ class AskingQuestions:
         if not asked:
             self._stop_asking()
             return
-        self._keep({"consultation": consultation_id, "id": contribution_id, "ref": reference})
+        kept = {"consultation": consultation_id, "id": contribution_id, "ref": reference, "at": 0}
+        self.state.data = {**self.state.data, STATE: kept}
         self._ask_current(Asking(contribution_id, reference, asked, 0))
 
     def _stop_asking(self) -> None:
         if STATE in self.state.data:
             self.state.data = {k: v for k, v in self.state.data.items() if k != STATE}
-
-    def _keep(self, asking: dict[str, Any]) -> None:
-        self.state.data = {**self.state.data, STATE: {"at": 0, **asking}}
 
     def _asking(self) -> Asking | None:
         kept = self.state.data.get(STATE)
