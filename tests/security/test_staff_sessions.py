@@ -22,11 +22,13 @@ import pytest
 import requests
 from sqlalchemy import select, text, update
 
+from intake.consultations import seed_demo
+from intake.migrations import upgrade
 from intake.models import AuditEvent, StaffSession, StaffUser, utcnow
 from intake.runtime import Runtime
+from intake.staff import create_user
 from tests.admin.conftest import PASSWORD
 from tests.channels.web.helpers import hidden_fields
-from tests.cli import inspraak
 from tests.conftest import make_settings
 from tests.server import running_server
 
@@ -104,21 +106,14 @@ def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
     """A real server (two workers) with an admin and a moderator, on the given database."""
     env = {"INSPRAAK_DATABASE_URL": database_url}
     data_dir = tmp_path / "data"
-    inspraak(data_dir, "db", "upgrade", **env)
-    inspraak(data_dir, "demo", **env)
-    for email, role in ((ADMIN, "admin"), (VICTIM, "moderator")):
-        inspraak(
-            data_dir,
-            "user",
-            "create",
-            email,
-            "--role",
-            role,
-            "--password-stdin",
-            stdin=PASSWORD,
-            **env,
-        )
+    # Set up in this process (the commands have their own tests); only the server is served.
     runtime = Runtime.start(make_settings(data_dir, database_url))
+    upgrade(runtime.db.engine)
+    with runtime.db.session() as session:
+        seed_demo(session)
+        for email, role in ((ADMIN, "admin"), (VICTIM, "moderator")):
+            create_user(session, email, role, PASSWORD)
+        session.commit()
     with running_server(data_dir, **env) as base:
         yield Site(base, runtime)
     runtime.db.dispose()

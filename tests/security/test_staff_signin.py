@@ -21,11 +21,12 @@ import pytest
 import requests
 from sqlalchemy import select, update
 
+from intake.migrations import upgrade
 from intake.models import AuditEvent, StaffUser
 from intake.runtime import Runtime
+from intake.staff import create_user
 from tests.admin.conftest import PASSWORD
 from tests.channels.web.helpers import hidden_fields
-from tests.cli import inspraak
 from tests.conftest import make_settings
 from tests.server import running_server
 
@@ -74,12 +75,13 @@ def error_of(response: requests.Response) -> str:
 def site(tmp_path: Path) -> Iterator[Site]:
     """A real server behind one trusted proxy, with three accounts, one switched off."""
     data_dir = tmp_path / "data"
-    inspraak(data_dir, "db", "upgrade")
-    for email in (OWNER, INSIDER, SWITCHED_OFF):
-        inspraak(
-            data_dir, "user", "create", email, "--role", "admin", "--password-stdin", stdin=PASSWORD
-        )
+    # Set up in this process (the commands have their own tests); only the server is served.
     runtime = Runtime.start(make_settings(data_dir))
+    upgrade(runtime.db.engine)
+    with runtime.db.session() as session:
+        for email in (OWNER, INSIDER, SWITCHED_OFF):
+            create_user(session, email, "admin", PASSWORD)
+        session.commit()
     with runtime.db.session() as session:
         session.execute(
             update(StaffUser).where(StaffUser.email == SWITCHED_OFF).values(active=False)
