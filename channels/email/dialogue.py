@@ -20,6 +20,7 @@ from channels.email.adapter import EMAIL
 from channels.email.attachments import attach, stored_mail
 from channels.email.incoming import IncomingMail, Kind, tag_of
 from channels.email.stopping import stop
+from intake import erased
 from intake.commands import STATUS_WORDS, STOP_WORDS, keyword_of
 from intake.consultations import open_now
 from intake.hashing import keyed_hash
@@ -255,6 +256,8 @@ def _consultation(session: Session, mail: IncomingMail) -> Consultation | None:
 def _contribute(
     session: Session, runtime: Runtime, mail: IncomingMail, raw: bytes, key: str
 ) -> Outcome:
+    if erased.was_erased(session, runtime.settings.secret_key, EMAIL, mail.message_id):
+        return Outcome("erased")  # delivered again after its contribution was erased
     known = _resident(session, key)
     chosen = _consultation(session, mail)
     language = _language(mail, known.preferred_language if known else None)

@@ -12,10 +12,11 @@ from intake.runtime import Runtime
 from tests.channels.email.mails import RESIDENT, mail
 from tests.channels.email.test_email_in import contributions, take_in
 from tests.support.imap import Mailbox
+from tests.support.smtp import MailServer
 
 
 def test_erasing_a_mail_contribution_removes_the_stored_mail(
-    inbox_town: Runtime, mailbox: Mailbox
+    inbox_town: Runtime, mailbox: Mailbox, smtp: MailServer
 ) -> None:
     message = mail("Mijn adres staat in de kop van deze mail.")
     message.add_attachment(b"%PDF-1.4 not a real pdf", "application", "pdf", filename="plan.pdf")
@@ -34,6 +35,12 @@ def test_erasing_a_mail_contribution_removes_the_stored_mail(
     assert not any(inbox_town.media.path(key).exists() for key in keys)
     with inbox_town.db.session(write=False) as session:
         assert session.scalars(select(Attachment)).all() == []
+    # The same mail filed into the inbox again (by hand, or a server's second delivery)
+    # does not bring the erased contribution back, and is not answered.
+    answered = len(smtp.received)
+    mailbox.deliver(message)
+    take_in(inbox_town)
+    assert contributions(inbox_town) == [] and len(smtp.received) == answered
 
 
 def test_an_address_that_only_asked_is_forgotten_after_the_contact_days(
