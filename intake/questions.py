@@ -183,6 +183,31 @@ def given_choices(
     )
 
 
+def of_consultation(
+    db: Executor, consultation_id: int | None, given: Sequence[GivenAnswer]
+) -> tuple[GivenAnswer, ...]:
+    """Keep the answers to this consultation's questions that name one of their options.
+
+    A form printed long ago may name a question since removed, or another consultation's.
+    """
+    if consultation_id is None or not given:
+        return ()
+    counts = dict(
+        db.execute(
+            select(ClosedQuestion.id, ClosedQuestion.options).where(
+                ClosedQuestion.consultation_id == consultation_id,
+                ClosedQuestion.id.in_([answer.question_id for answer in given]),
+            )
+        ).all()
+    )
+    return tuple(
+        answer
+        for answer in given
+        if answer.option.isdigit()
+        and 1 <= int(answer.option) <= len(counts.get(answer.question_id) or ())
+    )
+
+
 def record_answers(
     db: Executor, contribution_id: int, contributor_id: int | None, given: Sequence[GivenAnswer]
 ) -> None:

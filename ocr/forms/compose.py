@@ -61,6 +61,20 @@ def _options(c: Composer) -> None:
     c.y += 2
 
 
+def _questions(c: Composer) -> None:
+    """Write each closed question with a check box per option; mark the required ones."""
+    if not c.spec.questions:
+        return
+    c.paragraph(_("Kruis per vraag één vakje aan."), BOLD, c.style.body, RIGHT - LEFT)
+    c.y += 1
+    for question in c.spec.questions:
+        text = question.text
+        if question.required:
+            text = _("%(question)s (verplicht)", question=text)
+        c.choice(question, text)
+    c.y += 2
+
+
 def _personal(c: Composer) -> None:
     """Write the optional name and postcode boxes and the consent check box."""
     s = c.style
@@ -90,6 +104,7 @@ def compose(spec: FormSpec, *, large_print: bool = False) -> Composition:
         c.new_page()
         _header(c)
         _options(c)
+        _questions(c)
         reserve = c.measure(_personal)
         here = c.lines_fitting(reserve)
         if here >= c.style.min_lines:
