@@ -193,5 +193,4 @@ def page_reasons(fields: dict[str, r.FieldResult]) -> list[str]:
         found.add(r.UNSURE_CHECKBOX)
     if any(f.kind in ("text", "letters") and f.unsure for f in fields.values()):
         found.add(r.LOW_CONFIDENCE)
-    order = (r.SEVERAL_TICKED, r.UNSURE_CHECKBOX, r.QUESTION_UNANSWERED, r.LOW_CONFIDENCE)
-    return [reason for reason in order if reason in found]
+    return [reason for reason in r.FIELD_REASONS if reason in found]

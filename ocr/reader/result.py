@@ -29,6 +29,8 @@ REASONS = (
     SEVERAL_TICKED,
     QUESTION_UNANSWERED,
 )
+# Reasons read from a form's fields, the most telling first: the first is the one staff see.
+FIELD_REASONS = (SEVERAL_TICKED, UNSURE_CHECKBOX, QUESTION_UNANSWERED, LOW_CONFIDENCE)
 
 
 @dataclass(frozen=True)
