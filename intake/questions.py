@@ -63,6 +63,11 @@ LEADING = re.compile(r"^\s*([1-9])\s*(?:[.):,;-]\s*|\s+)(\S.*)$", re.DOTALL)
 LEADING_YES_NO = re.compile(r"^\s*([^\W\d_]+)\s*[,.:;!-]\s*(\S.*)$", re.DOTALL)
 
 
+def paper_field(key: str) -> str:
+    """Return the name of the printed form's field that holds a question's boxes."""
+    return f"question:{key}"
+
+
 class QuestionError(Exception):
     """Closed questions cannot be saved as given; the message says why."""
 

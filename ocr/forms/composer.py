@@ -6,9 +6,10 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from intake.questions import paper_field
 from ocr.forms.draw import BOTTOM, LEFT, MARK_INSET, RIGHT, TOP, Frame, Op, Rule, Style, Text
 from ocr.forms.fonts import BOLD, PT, REGULAR, wrap
-from ocr.forms.layout import ChoiceLayout, FieldLayout, Rect, question_field
+from ocr.forms.layout import ChoiceLayout, FieldLayout, Rect
 from ocr.forms.spec import FormSpec, QuestionSpec
 
 
@@ -117,7 +118,7 @@ class Composer:
             tuple(key for key, _label in question.options),
             question.required,
         )
-        self.add_field(question_field(question.key), "choice", area, cells, choice=meaning)
+        self.add_field(paper_field(question.key), "choice", area, cells, choice=meaning)
         self.y += 2
 
     def _choice_boxes(self, question: QuestionSpec, text: str) -> tuple[Rect, ...]:

@@ -13,11 +13,6 @@ LAYOUT_SCHEMA = 1
 FIELD_KINDS = ("text", "letters", "checkbox", "choice")
 
 
-def question_field(key: str) -> str:
-    """Return the name of the field holding a closed question's boxes."""
-    return f"question:{key}"
-
-
 @dataclass(frozen=True)
 class Rect:
     """A rectangle in millimetres from the centre of the top-left corner mark, y pointing down."""

@@ -10,8 +10,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
+from intake.questions import paper_field
 from ocr.forms import FormLayout, FormSpec, Rect
-from ocr.forms.layout import question_field
 from ocr.reader import ScanResult
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -105,7 +105,7 @@ def fill(pdf: bytes, layout: FormLayout, filling: Filling, seed: int = 0) -> lis
 
 def option_tick(question: str, option: str) -> str:
     """Name the box of `option` ("1", "2", …) of closed question `question`, for `ticks`."""
-    return f"{question_field(question)}={option}"
+    return f"{paper_field(question)}={option}"
 
 
 def _cross(draw: ImageDraw.ImageDraw, cell: tuple[float, ...], rng: random.Random) -> None:

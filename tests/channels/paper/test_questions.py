@@ -17,8 +17,10 @@ from intake.consultations import find, forget_cached
 from intake.evidence import AnswerEvidence
 from intake.i18n import using_language
 from intake.models import Answer, Contribution, PrintedForm
+from intake.questions import current
 from ocr.forms import FormLayout
 from ocr.reader.checkbox import CHECKED_MIN
+from tests.admin.conftest import add_user, post, sign_in
 from tests.channels.paper.conftest import TYPED, Desk, lab, paper
 from tests.channels.web.helpers import submit
 
@@ -250,3 +252,28 @@ def test_the_results_page_adds_paper_and_web_answers(desk: Desk, imported: Impor
     with desk.runtime.db.session(write=False) as session:
         counted = session.scalars(select(Answer).where(Answer.superseded_at.is_(None))).all()
         assert len([a for a in counted if a.question.consultation.slug == "plein"]) == 5
+
+
+def test_staff_answer_a_question_ticked_twice_from_the_image_of_its_boxes(
+    desk: Desk, imported: Imported
+) -> None:
+    app = create_app(runtime_=desk.runtime)
+    app.config["TESTING"] = True
+    moderator = app.test_client()
+    add_user(desk.runtime, "paper-moderator@gemeente.be", "moderator")
+    assert sign_in(moderator, "paper-moderator@gemeente.be").status_code == 302
+    with desk.runtime.db.session(write=False) as session:
+        form = _form(session, imported, "twice")
+        often = next(q for q in current(session, form.consultation_id) if q.key == "often")
+        image = next(a.id for a in form.attachments if a.details.get("field") == "question:often")
+        detail = f"/admin/c/{form.id}"
+    html = moderator.get(f"{detail}?lang=en").get_data(as_text=True)
+    assert "More than one box ticked" in html
+    assert f'src="/admin/media/{image}" alt="The boxes of this question on the paper form"' in html
+    with moderator.get(f"/admin/media/{image}") as shown:
+        assert shown.data.startswith(b"\x89PNG")
+    done = post(moderator, f"{detail}/closed/{often.id}", {"option": "2"}, page=detail)
+    assert done.status_code == 302
+    with desk.runtime.db.session(write=False) as session:
+        answers = _answers(_form(session, imported, "twice"))
+        assert answers["often"][0] == "2" and answers["often"][1].source == "staff"
