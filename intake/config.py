@@ -57,6 +57,19 @@ class RoleMapping:
 
 
 @dataclass(frozen=True)
+class MailOAuth:
+    """An app registered with the mail provider, which gets tokens for the mailbox itself.
+
+    The client-credentials grant of OAuth2 (Microsoft 365's "app-only" access to a mailbox).
+    """
+
+    token_url: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    scope: str = "https://outlook.office365.com/.default"
+
+
+@dataclass(frozen=True)
 class Settings:
     """Inspraak's configuration, typed and validated."""
 
@@ -105,6 +118,8 @@ class Settings:
     imap_url: str | None = field(default=None, repr=False)  # holds a password
     imap_done_folder: str = "Inspraak/Verwerkt"
     mail_max_bytes: int = 25 * 1024 * 1024
+    # Signing in to the mailbox with an app's OAuth2 token (XOAUTH2) instead of a password.
+    imap_oauth: MailOAuth | None = None
 
     @property
     def oidc_enabled(self) -> bool:
@@ -386,6 +401,30 @@ def _imap(env: Mapping[str, str], smtp_url: str | None) -> str | None:
     return url
 
 
+def _imap_oauth(env: Mapping[str, str], imap_url: str | None) -> MailOAuth | None:
+    names = (
+        "INSPRAAK_IMAP_OAUTH_TOKEN_URL",
+        "INSPRAAK_IMAP_OAUTH_CLIENT_ID",
+        "INSPRAAK_IMAP_OAUTH_CLIENT_SECRET",
+    )
+    values = [env.get(name, "").strip() for name in names]
+    if not any(values):
+        return None
+    if not all(values):
+        raise ConfigError(f"Set all of {', '.join(names)}, or none of them.")
+    if imap_url is None or urlsplit(imap_url).password:
+        raise ConfigError(
+            "With INSPRAAK_IMAP_OAUTH_TOKEN_URL, INSPRAAK_IMAP_URL names the mailbox without a "
+            "password: imaps://inspraak%40gemeente.be@outlook.office365.com:993/INBOX"
+        )
+    token_url = urlsplit(values[0])
+    local = token_url.hostname in ("127.0.0.1", "::1", "localhost")
+    if token_url.scheme != "https" and not (token_url.scheme == "http" and local):
+        raise ConfigError("INSPRAAK_IMAP_OAUTH_TOKEN_URL must be an https:// address.")
+    scope = env.get("INSPRAAK_IMAP_OAUTH_SCOPE", "").strip()
+    return MailOAuth(values[0], values[1], values[2], scope or MailOAuth.scope)
+
+
 def _oidc(env: Mapping[str, str]) -> tuple[str | None, str | None, str | None]:
     names = ("INSPRAAK_OIDC_ISSUER", "INSPRAAK_OIDC_CLIENT_ID", "INSPRAAK_OIDC_CLIENT_SECRET")
     values = [env.get(name, "").strip() or None for name in names]
@@ -458,6 +497,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         smtp_url=smtp_url,
         mail_from=mail_from,
         imap_url=imap_url,
+        imap_oauth=_imap_oauth(env, imap_url),
         imap_done_folder=env.get("INSPRAAK_IMAP_DONE_FOLDER", "").strip() or "Inspraak/Verwerkt",
         mail_max_bytes=_int(env, "INSPRAAK_MAIL_MAX_BYTES", 25 * 1024 * 1024),
     )

@@ -336,9 +336,10 @@ def first_transcript(sources: Iterable[Mapping[str, Any]]) -> Transcript | None:
 class AnswerEvidence:
     """How a closed question's answer was given, kept on the answer, and who corrected it.
 
-    `source` says the way (`web`, `text`, `key`, `speech`, `paper`, `staff`); the other facts
-    are those that way leaves: the key pressed, the token read from a text, the words heard
-    and their confidence, the box's crop (sha256) and how much ink filled it.
+    `source` says the way (`web`, `text`, `key`, `button`, `speech`, `paper`, `staff`); the
+    other facts are those that way leaves: the key pressed (or the option of the chat button
+    tapped), the token read from a text, the words heard and their confidence, the box's crop
+    (sha256) and how much ink filled it.
     """
 
     source: str

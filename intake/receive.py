@@ -90,6 +90,8 @@ def _upsert_contributor(dialect: str, with_address: bool, wants_updates: bool) -
     if with_address:
         changes["address"] = bindparam("address")
         changes["address_confirmed"] = True
+        # They just wrote from it: an address a bounce or a provider's error gave up on works.
+        changes["unreachable"] = False
     if wants_updates:
         changes["wants_updates"] = True
     insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)

@@ -138,6 +138,7 @@ SOURCES = {
     "web": N_("aangevinkt op het web"),
     "text": N_("getypt in een bericht"),
     "key": N_("toets ingedrukt"),
+    "button": N_("op een knop getikt in de chat"),
     "speech": N_("uitgesproken"),
     "paper": N_("aangekruist op papier"),
     "staff": N_("ingevuld door een medewerker"),

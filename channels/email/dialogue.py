@@ -129,7 +129,8 @@ def answer(session: Session, contributor_id: int, body: str, contribution_id: in
     At most `ANSWERS_PER_HOUR` answers go to one address an hour: an auto-responder that
     marks its mail as nothing special would otherwise answer every answer (a mail loop).
     """
-    contributor = session.get(Contributor, contributor_id)
+    # Read afresh: the upsert that just found the resident may have changed their address.
+    contributor = session.get(Contributor, contributor_id, populate_existing=True)
     if contributor is None:
         return
     recent = session.scalar(

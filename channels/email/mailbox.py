@@ -7,7 +7,7 @@ import re
 import select
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
@@ -178,11 +178,29 @@ def _connect(account: Account) -> imaplib.IMAP4:
     return connection
 
 
+def _sign_in(
+    connection: imaplib.IMAP4, account: Account, sign_in: Callable[[str], bytes] | None
+) -> None:
+    if sign_in is None:
+        connection.login(account.user, account.password)
+        return
+    first = sign_in(account.user)  # the token is fetched before the server is spoken to
+    asked: list[bytes] = []
+
+    def answer(challenge: bytes) -> bytes:
+        # A refused token comes back as a challenge holding the error; it is answered empty.
+        asked.append(challenge)
+        return first if len(asked) == 1 else b""
+
+    connection.authenticate("XOAUTH2", answer)
+
+
 @contextmanager
-def opened(url: str) -> Iterator[Mailbox]:
+def opened(url: str, sign_in: Callable[[str], bytes] | None = None) -> Iterator[Mailbox]:
     """Sign in to the mailbox of `url` and select its folder; log out afterwards.
 
-    Raises `MailboxError` with the host and what failed, never the password.
+    `sign_in`: the XOAUTH2 answer for the mailbox's user (an app's token) instead of the
+    password in `url`. Raises `MailboxError` with the host and what failed, never the password.
     """
     account = Account.from_url(url)
     try:
@@ -193,7 +211,7 @@ def opened(url: str) -> Iterator[Mailbox]:
         ) from None
     try:
         try:
-            connection.login(account.user, account.password)
+            _sign_in(connection, account, sign_in)
         except imaplib.IMAP4.error:
             raise MailboxError(
                 f"mail server {account.host} refused the login; check INSPRAAK_IMAP_URL"

@@ -14,6 +14,7 @@ import threading
 from channels.email.dialogue import refuse_large, take_in
 from channels.email.incoming import read_mail
 from channels.email.mailbox import Mailbox, MailboxError, opened
+from channels.email.oauth import TokenSource, xoauth2
 from intake.db import UNAVAILABLE
 from intake.errors import describe
 from intake.runtime import Runtime
@@ -36,6 +37,10 @@ class Poller:
 
     def __init__(self, runtime: Runtime, *, pause: float = PAUSE_SECONDS) -> None:
         self.runtime = runtime
+        oauth = runtime.settings.imap_oauth
+        tokens = TokenSource(oauth) if oauth is not None else None
+        # With an app's token (OAuth2) instead of the password in the mailbox's URL.
+        self._sign_in = (lambda user: xoauth2(user, tokens.token())) if tokens else None
         self.pause = pause
         self.handled = 0
         self._stopping = threading.Event()
@@ -50,7 +55,7 @@ class Poller:
         assert url is not None
         while not self._stopping.is_set():
             try:
-                with opened(url) as mailbox:
+                with opened(url, self._sign_in) as mailbox:
                     while not self._stopping.is_set():
                         self.round(mailbox)
                         if once:

@@ -1,8 +1,14 @@
 """The Telegram bot: webhook or long polling, voice notes and photos, replies as jobs."""
 
-from channels.telegram.adapter import CHANNEL, FETCH_MEDIA_JOB, MEDIA_NOT_DOWNLOADED, PROMPT_JOB
+from channels.telegram.adapter import (
+    CHANNEL,
+    EDIT_JOB,
+    FETCH_MEDIA_JOB,
+    MEDIA_NOT_DOWNLOADED,
+    PROMPT_JOB,
+)
 from channels.telegram.cli import telegram
-from channels.telegram.jobs import fetch_media_job, prompt_job, send
+from channels.telegram.jobs import edit_job, fetch_media_job, prompt_job, send
 from channels.telegram.views import blueprint, replay
 from intake.i18n import N_
 from intake.jobs.download import DISK_FULL
@@ -11,7 +17,7 @@ from intake.plugins import Channel, Plugin
 plugin = Plugin(
     name=CHANNEL,
     blueprints=[blueprint],
-    job_handlers={FETCH_MEDIA_JOB: fetch_media_job, PROMPT_JOB: prompt_job},
+    job_handlers={FETCH_MEDIA_JOB: fetch_media_job, PROMPT_JOB: prompt_job, EDIT_JOB: edit_job},
     commands=[telegram],
     senders={CHANNEL: send},
     replayers={CHANNEL: replay},

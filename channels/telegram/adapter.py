@@ -30,6 +30,9 @@ FETCH_MEDIA_JOB = "telegram.fetch_media"
 PROMPT_JOB = "telegram.prompt"
 """Send a message with inline buttons: {contributor_id, text, buttons: [[[label, data], …]]}."""
 
+EDIT_JOB = "telegram.edit"
+"""Show the answer on an answered question, its buttons gone: {contributor_id, message_id, text}."""
+
 TRANSCRIBE_JOB = "transcription.transcribe"
 """Turn a stored recording into text: {contribution_id, attachment_id, language}."""
 
@@ -60,10 +63,11 @@ class Command:
 
 @dataclass(frozen=True)
 class Choice:
-    """A tap on an inline button."""
+    """A tap on an inline button, under the bot's message `message_id` in the resident's chat."""
 
     data: str
     callback_query_id: str
+    message_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -207,7 +211,8 @@ def parse(update: Update) -> Event | None:
         if chat is None or not _private(chat.type) or not query.data:
             return None
         person = Person(query.from_user.id, chat.id, query.from_user.language_code)
-        return Event(update.update_id, person, Choice(query.data, query.id))
+        tapped = query.message.message_id if query.message else None
+        return Event(update.update_id, person, Choice(query.data, query.id, tapped))
     if update.my_chat_member is not None:
         member = update.my_chat_member
         if not _private(member.chat.type):

@@ -24,6 +24,7 @@ Buttons = Sequence[Sequence[tuple[str, str]]]
 # What Telegram's own servers let a bot download (getFile); larger files are never fetched.
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 UPDATE_KINDS = ("message", "edited_message", "callback_query", "my_chat_member")
+_DONE_EDITING = ("message is not modified", "message to edit not found")
 _GONE = ("chat not found", "user is deactivated", "bot was blocked", "peer_id_invalid")
 
 
@@ -121,20 +122,34 @@ def remote_file(settings: Settings, file_id: str) -> Remote:
     return Remote(url, MAX_DOWNLOAD_BYTES)
 
 
-def answer_callback_query(settings: Settings, callback_query_id: str) -> None:
-    """Stop the spinner on the button a resident tapped."""
+def answer_callback_query(settings: Settings, callback_query_id: str, text: str | None) -> None:
+    """Stop the spinner on the button a resident tapped, showing `text` if given."""
 
     async def answer(bot: Bot) -> None:
-        await bot.answer_callback_query(callback_query_id)
+        await bot.answer_callback_query(callback_query_id, text=text)
 
     _call_api(settings, answer)
+
+
+def edit_message(settings: Settings, chat_id: str, message_id: int, text: str) -> None:
+    """Replace a message's text, which takes its inline buttons off."""
+
+    async def edit(bot: Bot) -> None:
+        try:
+            await bot.edit_message_text(text, chat_id=int(chat_id), message_id=message_id)
+        except BadRequest as error:
+            # Already as asked (a repeated job) or gone from the chat: nothing left to do.
+            if not any(marker in error.message.lower() for marker in _DONE_EDITING):
+                raise
+
+    _call_api(settings, edit)
 
 
 def call_now(settings: Settings, method: str, params: Mapping[str, Any]) -> None:
     """Make a call that cannot wait for a job (a spinner, a goodbye); log a failure, no retry."""
     try:
         if method == "answerCallbackQuery":
-            answer_callback_query(settings, params["callback_query_id"])
+            answer_callback_query(settings, params["callback_query_id"], params.get("text"))
         elif method == "sendMessage":
             send_message(settings, str(params["chat_id"]), params["text"])
     except (TelegramError, RecipientGoneError, PermanentJobError) as error:

@@ -31,6 +31,7 @@ from channels.telegram.adapter import (
     Membership,
 )
 from channels.telegram.client import Buttons
+from channels.telegram.closed import ANSWER_CHOICE, AskingQuestions
 from intake import consultations, conversations, quotas, ratelimit
 from intake.hashing import keyed_hash
 from intake.i18n import LANGUAGES, supported, using_language
@@ -93,7 +94,7 @@ def while_away(update: Update) -> Immediate | None:
         return Immediate("sendMessage", {"chat_id": event.person.chat_id, "text": texts.spooled()})
 
 
-class Turn:
+class Turn(AskingQuestions):
     """One update's worth of dialogue."""
 
     def __init__(
@@ -124,8 +125,11 @@ class Turn:
         if isinstance(action, Command):
             return self._command(action)
         if isinstance(action, Choice):
-            self._choice(action)
-            return Immediate("answerCallbackQuery", {"callback_query_id": action.callback_query_id})
+            notice = self._choice(action)
+            shown = {"text": notice} if notice else {}
+            return Immediate(
+                "answerCallbackQuery", {"callback_query_id": action.callback_query_id, **shown}
+            )
         if isinstance(action, Edited):
             self._say(texts.edited())
         elif isinstance(action, Content):
@@ -241,15 +245,22 @@ class Turn:
     def _ask_language(self) -> None:
         self._ask(*texts.language_prompt(self.language))
 
-    def _choice(self, choice: Choice) -> None:
+    def _choice(self, choice: Choice) -> str | None:
+        """Act on a button; return the notice to show on it, if any."""
+        if choice.data.startswith(ANSWER_CHOICE):
+            return self._tapped(choice)
         if choice.data.startswith(texts.LANGUAGE_CHOICE):
             language = choice.data.removeprefix(texts.LANGUAGE_CHOICE)
             if language not in LANGUAGES:
-                return
+                return None
             self.state.language = self.language = language
             self.contributor.preferred_language = language
             with using_language(language):
-                self._continue()
+                asking = self._asking()
+                if asking is not None:  # /language amid the closed questions
+                    self._ask_current(asking)
+                else:
+                    self._continue()
         elif choice.data.startswith(texts.CONSULTATION_CHOICE):
             raw_id = choice.data.removeprefix(texts.CONSULTATION_CHOICE)
             found = self.session.get(Consultation, int(raw_id)) if raw_id.isdigit() else None
@@ -257,6 +268,7 @@ class Turn:
                 self._show_question(found)
             else:
                 self._offer_consultations(texts.unknown_consultation())
+        return None
 
     def _continue(self) -> None:
         current = self._current_consultation()
@@ -283,6 +295,7 @@ class Turn:
 
     def _show_question(self, consultation: Consultation, lead: str | None = None) -> None:
         self.state.consultation_id = consultation.id
+        self._stop_asking()  # a new start: a number typed now is no answer to an old question
         self._say(texts.question(consultation, self.language, lead))
 
     def _status(self, typed: str) -> None:
@@ -324,6 +337,8 @@ class Turn:
         if content.file is not None and content.file.too_large:
             self._say(texts.too_large())
             return
+        if content.file is None and self._typed_answer(content.text):
+            return
         consultation = self._consultation_for_content()
         if consultation is None:
             return
@@ -342,6 +357,7 @@ class Turn:
         receipt = receive(self.session, inbound)
         if receipt.created:
             self._say(texts.thanks(receipt.reference), contribution_id=receipt.id)
+            self._begin_questions(consultation.id, receipt.id, receipt.reference)
 
     def _consultation_for_content(self) -> Consultation | None:
         chosen = self.state.consultation_id

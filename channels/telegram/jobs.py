@@ -3,6 +3,7 @@
 Plain replies are OutboundMessages sent by the core's `outbound.send` job through `send`;
 prompts need inline buttons, which an OutboundMessage cannot carry, so they are their own
 job. Both reach Telegram through the same `client.send_message`, with the same error rules.
+Showing the answer on an answered question (which takes its buttons off) is a job too.
 
 Telegram cannot be asked whether a message was delivered (the Bot API has no list of sent
 messages and no idempotency key), so this channel declares no sent-finder: a reply whose
@@ -46,6 +47,19 @@ def prompt_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) ->
     buttons = [[(label, data) for label, data in row] for row in payload["buttons"]]
     try:
         client.send_message(ctx.runtime.settings, contributor.address, payload["text"], buttons)
+    except RecipientGoneError:
+        contributor.unreachable = True
+        contributor.address = None
+
+
+def edit_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
+    """Take the buttons off a question once answered, showing the answer, if still reachable."""
+    contributor = session.get(Contributor, payload["contributor_id"])
+    if contributor is None or contributor.address is None or contributor.unreachable:
+        return
+    settings = ctx.runtime.settings
+    try:
+        client.edit_message(settings, contributor.address, payload["message_id"], payload["text"])
     except RecipientGoneError:
         contributor.unreachable = True
         contributor.address = None

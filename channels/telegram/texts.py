@@ -43,6 +43,54 @@ def question(consultation: Consultation, language: str, lead: str | None = None)
     )
 
 
+def closed_question(
+    number: int, total: int, text: str, required: bool, lead: str | None = None
+) -> str:
+    """Ask one closed question; its options are the buttons below."""
+    asked = _(
+        "Vraag %(number)d van %(total)d: %(question)s", number=number, total=total, question=text
+    )
+    if required:
+        how = _("Tik op uw antwoord, of typ het.")
+    else:
+        how = _("Tik op uw antwoord, of typ het. Liever niet antwoorden? Tik op Verder.")
+    return _paragraphs(lead, asked, how)
+
+
+def skip_button() -> str:
+    """Label the button that skips an optional closed question."""
+    return _("Verder")
+
+
+def closed_answer(text: str, label: str | None) -> str:
+    """Show an answered closed question (its buttons gone) with the answer, or "skipped"."""
+    given = _("Uw antwoord: %(answer)s", answer=label) if label else _("Overgeslagen")
+    return _paragraphs(text, f"✓ {given}")
+
+
+def not_understood() -> str:
+    """Say a typed answer to a closed question was not understood (the question follows)."""
+    return _("Dat antwoord begrepen we niet.")
+
+
+def cannot_skip() -> str:
+    """Say a required question cannot be skipped."""
+    return _("Deze vraag kunt u niet overslaan. Kies een antwoord.")
+
+
+def not_current() -> str:
+    """Answer a tap on a button of a question that is not the one being asked now."""
+    return _("Die vraag is al beantwoord of niet meer aan de beurt. Antwoord op de laatste vraag.")
+
+
+def answered(reference: str) -> str:
+    """Thank the resident for answering the closed questions."""
+    return _(
+        "Bedankt voor uw antwoorden! Met /status %(reference)s ziet u later hoe het ermee staat.",
+        reference=reference,
+    )
+
+
 def spooled() -> str:
     """Thank the resident when the message is kept for later: the reference follows."""
     return _(

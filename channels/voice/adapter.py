@@ -12,6 +12,9 @@ from intake.models import TextOrigin
 VOICE = "voice"
 RECORDING_JOB = "voice.fetch_recording"
 DELETE_JOB = "voice.delete_recording"
+# A spoken answer to a closed question: brought home, then recognised among its options.
+ANSWER_JOB = "voice.fetch_answer"
+HEAR_JOB = "voice.hear_answer"
 TRANSCRIBE_JOB = "transcription.transcribe"
 LANGUAGE_DIGITS = {"1": "nl", "2": "fr", "3": "en"}
 DEFAULT_LANGUAGE = "nl"

@@ -8,7 +8,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from intake.i18n import N_, using_language
 from intake.i18n import gettext as _
-from intake.models import Consultation
+from intake.models import ClosedQuestion, Consultation
 from intake.references import spoken
 
 # Belgian voices where Twilio has one (Google's nl-BE, Polly's fr-BE); English is British.
@@ -18,6 +18,9 @@ VOICES = {
     "en": ("Polly.Amy-Neural", "en-GB"),
 }
 MAX_RECORDING_SECONDS = 180
+# A spoken answer to a closed question is a word or two.
+ANSWER_SECONDS = 5
+ANSWER_SILENCE_SECONDS = 3
 GATHER_TIMEOUT_SECONDS = 6
 # Twilio stops recording after this much silence, so a caller who walks away is not billed.
 SILENCE_TIMEOUT_SECONDS = 10
@@ -138,6 +141,54 @@ def thanks(language: str, reference: str) -> VoiceResponse:
             _("Tot ziens."),
         )
     response.hangup()
+    return response
+
+
+def ask(
+    language: str,
+    question: ClosedQuestion,
+    place: tuple[int, int],
+    urls: tuple[str, str, str],
+    *,
+    first: bool,
+    retry: bool,
+) -> VoiceResponse:
+    """Read a closed question with a key per option; no key: record a spoken answer.
+
+    `place` is the question's number and how many there are; `urls` are where a key goes,
+    where the spoken answer goes, and where silence goes.
+    """
+    on_key, on_speech, on_silence = urls
+    response = VoiceResponse()
+    with using_language(language):
+        gather = response.gather(
+            input="dtmf", num_digits=1, action=on_key, timeout=GATHER_TIMEOUT_SECONDS
+        )
+        if first:
+            say(gather, language, _("Bedankt voor uw bericht. Nu nog enkele korte vragen."))
+        if retry:
+            say(gather, language, _("Dat hebben we niet begrepen."))
+        say(
+            gather,
+            language,
+            _("Vraag %(number)s van %(total)s.", number=place[0], total=place[1]),
+            question.text_in(language),
+        )
+        for key, label in question.labels_in(language):
+            say(gather, language, _("Voor %(title)s, druk %(digit)s.", title=label, digit=key))
+        if not question.required:
+            say(gather, language, _("Overslaan? Druk op sterretje."))
+        say(response, language, _("U mag uw antwoord ook zeggen, na de toon."))
+        response.record(
+            action=on_speech,
+            method="POST",
+            max_length=ANSWER_SECONDS,
+            timeout=ANSWER_SILENCE_SECONDS,
+            finish_on_key="#",
+            play_beep=True,
+        )
+    # <Record> falls through to here only when nothing was said.
+    response.redirect(on_silence)
     return response
 
 

@@ -10,7 +10,9 @@ the voicemail contribution and its download job as the live path does.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 from flask import Blueprint, Response, abort, request
 from sqlalchemy.exc import DBAPIError
@@ -18,7 +20,7 @@ from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
 from channels.twilio.signature import twilio_webhook
-from channels.voice import texts
+from channels.voice import closed, texts
 from channels.voice.adapter import (
     COMPLETED,
     DEFAULT_LANGUAGE,
@@ -32,6 +34,7 @@ from channels.voice.adapter import (
     is_hidden,
 )
 from channels.voice.dialogue import (
+    call_key,
     complete_choices,
     load_choices,
     open_consultations,
@@ -46,6 +49,7 @@ from intake.db import UNAVAILABLE
 from intake.errors import describe
 from intake.i18n import N_
 from intake.models import utcnow
+from intake.receive import Receipt
 from intake.runtime import Runtime
 from intake.spool import Entry
 
@@ -205,14 +209,14 @@ def _next(session: Session, call: Call, choices: Choices, *, retry: bool) -> Res
     return _xml(texts.consultation_menu(choices.language, menu, step, step, retry=retry))
 
 
-def _store(recording: Recording) -> tuple[Choices, str]:
+def _store(recording: Recording) -> tuple[Choices, Receipt]:
     """Create the contribution for a recording once, whichever request comes first."""
     session = db_session()
     choices, receipt = store_recording(session, runtime().settings.secret_key, recording)
     session.commit()
     if receipt.created:
         log.info("voice contribution %s stored", receipt.id)
-    return choices, receipt.reference
+    return choices, receipt
 
 
 @blueprint.post("/voice/done")
@@ -230,11 +234,66 @@ def done() -> Response:
             language = _language()
         return _xml(texts.goodbye(language, N_("We hebben niets gehoord.")))
     try:
-        choices, reference = _store(recording)
+        choices, receipt = _store(recording)
+        session = db_session()
+        key_hash = call_key(runtime().settings.secret_key, recording.call_sid)
+        step = closed.begin(session, key_hash, choices.consultation_id, receipt)
+        session.commit()
     except UNAVAILABLE as error:
         _spool(recording.sid, "recording", error)
         return _xml(texts.kept(_language()))
-    return _xml(texts.thanks(choices.language, reference))
+    return _ask(choices.language, step, receipt.reference, first=True)
+
+
+def _ask(language: str, step: closed.Step, reference: str, *, first: bool = False) -> Response:
+    """Ask the step's question, or thank the caller with their reference and hang up."""
+    if step.question is None:
+        return _xml(texts.thanks(language, reference))
+    on_key = on_silence = _url("voice/answer", language)
+    urls = (on_key, _url("voice/spoken", language), on_silence)
+    place = (step.number, step.total)
+    return _xml(texts.ask(language, step.question, place, urls, first=first, retry=step.retry))
+
+
+@blueprint.post("/voice/answer")
+@twilio_webhook
+def answer() -> Response:
+    """Take the key pressed for a closed question; no key means the caller said nothing."""
+    call = _call()
+    if call.digits:
+        return _answering(call, partial(closed.pressed, digits=call.digits))
+    return _answering(call, closed.silent)
+
+
+@blueprint.post("/voice/spoken")
+@twilio_webhook
+def spoken() -> Response:
+    """Take a spoken answer's recording, to be recognised later; ask the next question."""
+    call = _call()
+    try:
+        recording = Recording.from_form(request.form)
+    except MalformedCallError:
+        return _answering(call, closed.silent)
+    language = _language()
+    return _answering(call, partial(closed.spoken, recording=recording, language=language))
+
+
+def _answering(call: Call, take: Callable[..., closed.Step]) -> Response:
+    """Load where the call stands in its questions, `take` the answer, say what follows."""
+    try:
+        session = db_session()
+        secret = runtime().settings.secret_key
+        choices = load_choices(session, secret, call.sid)
+        key_hash = call_key(secret, call.sid)
+        state, asked = closed.load(session, key_hash)
+        if state is None:
+            return _xml(texts.kept(choices.language))
+        step = take(session, key_hash, state, asked)
+        session.commit()
+    except UNAVAILABLE as error:
+        log.warning("call questions without the database (%s)", describe(error))
+        return _xml(texts.kept(_language()))
+    return _ask(choices.language, step, state.reference)
 
 
 @blueprint.post("/recording")

@@ -11,6 +11,7 @@ from intake import logs
 from intake.cli.backup import backup, restore
 from intake.cli.data import consultation, db, demo, user
 from intake.cli.serving import run, serve, worker
+from intake.cli.spool import spool
 from intake.cli.state import pass_state
 from intake.config import ConfigError
 from intake.files import private_umask
@@ -35,6 +36,7 @@ def _group() -> click.Group:
         user,
         backup,
         restore,
+        spool,
     ):
         cli.add_command(command)
     # Plugins (channels, engines, admin) add their own commands, e.g. `forms` or `scans`.

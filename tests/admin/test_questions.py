@@ -186,3 +186,19 @@ def test_the_reach_report_counts_the_answers_by_channel_and_language(
     assert '"park","question:often:channel:sms","1","1"' in lines
     assert '"park","question:often:language:fr","3","1"' in lines
     assert '"park","question:dogs","2","0"' in lines
+
+
+def test_an_answer_tapped_in_the_telegram_chat_shows_how_it_was_given(
+    runtime: Runtime,
+    signed_in: Callable[[str], FlaskClient],
+    contribute: Callable[..., int],
+) -> None:
+    consultation_id, (often, _dogs) = _park(runtime)
+    contribution_id = contribute("Meer bomen", consultation_id=consultation_id)
+    with runtime.db.session() as session:
+        tapped = AnswerEvidence(source="button", key="2")
+        questions.record_answers(session, contribution_id, None, [GivenAnswer(often, "2", tapped)])
+        session.commit()
+    html = signed_in("viewer").get(f"/admin/c/{contribution_id}?lang=fr").get_data(as_text=True)
+    assert "<strong>Chaque semaine</strong>" in html
+    assert "bouton touché dans la conversation (2)" in html

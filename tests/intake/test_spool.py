@@ -31,6 +31,7 @@ from intake.privacy import erase_contributor, purge_spool
 from intake.receive import receive
 from intake.runtime import Runtime
 from intake.spool import KEEP_DAYS, Entry, Spool
+from tests.cli import inspraak
 from tests.conftest import make_settings
 from tests.support.dbproxy import relay_for
 
@@ -249,3 +250,23 @@ def test_retention_deletes_spool_entries_older_than_the_bound(runtime: Runtime) 
     # Later than the bound: what the database still refused goes as well.
     assert purge_spool(runtime, now=utcnow() + timedelta(days=KEEP_DAYS + 1)) == 1
     assert spool.set_aside_count() == 0
+
+
+def test_a_machine_without_a_worker_replays_its_spool_with_the_command(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    pigeons = {"INSPRAAK_PLUGINS": "tests.support.pigeon:plugin"}
+    inspraak(data_dir, "db", "upgrade")
+    spool = Spool(make_settings(data_dir).spool_dir)
+    for n in range(2):
+        spool.put(Entry("pigeon", f"P{n}", {"text": f"Duif {n}: meer groen"}))
+    done = inspraak(data_dir, "spool", "replay", **pigeons)
+    assert "2 messages stored, 0 set aside; 0 waiting" in done.stdout
+    again = inspraak(data_dir, "spool", "replay", **pigeons)
+    assert "0 messages stored" in again.stdout
+    runtime = Runtime.start(make_settings(data_dir))
+    with runtime.db.session(write=False) as session:
+        texts = session.scalars(
+            select(Contribution.text).where(Contribution.channel == "pigeon")
+        ).all()
+    runtime.db.dispose()
+    assert sorted(texts) == ["Duif 0: meer groen", "Duif 1: meer groen"]

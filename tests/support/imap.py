@@ -76,8 +76,36 @@ def _users() -> tuple[str, str]:
     return me, me
 
 
+def _oauth(folder: Path, introspection: str | None) -> str:
+    """The passdb that checks XOAUTH2 tokens with the issuer (RFC 7662 introspection)."""
+    if introspection is None:
+        return ""
+    settings = folder / "oauth2.conf.ext"
+    settings.write_text(
+        f"introspection_mode = post\nintrospection_url = {introspection}\n"
+        "force_introspection = yes\nusername_attribute = client_id\n"
+        "active_attribute = active\nactive_value = true\n",
+        encoding="utf-8",
+    )
+    return f"""
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {settings}
+}}
+"""
+
+
 def _config(  # noqa: PLR0913 - one configuration file, written once
-    folder: Path, run: Path, cert: Path, key: Path, port: int, plain_port: int, *, tls: bool
+    folder: Path,
+    run: Path,
+    cert: Path,
+    key: Path,
+    port: int,
+    plain_port: int,
+    *,
+    tls: bool,
+    introspection: str | None = None,
 ) -> Path:
     login_user, internal_user = _users()
     # Mail is owned by the internal user: Dovecot keeps no one's mail as root.
@@ -104,8 +132,9 @@ ssl = {"required" if tls else "no"}
 ssl_cert = <{cert}
 ssl_key = <{key}
 disable_plaintext_auth = {"yes" if tls else "no"}
-auth_mechanisms = plain login
+auth_mechanisms = plain login{" xoauth2 oauthbearer" if introspection else ""}
 mail_location = maildir:{mail}/Maildir
+{_oauth(folder, introspection)}
 passdb {{
   driver = passwd-file
   args = {users}
@@ -142,10 +171,13 @@ namespace inbox {{
 
 
 @contextmanager
-def imap_server(folder: Path, *, tls: bool = True) -> Iterator[Mailbox]:
+def imap_server(
+    folder: Path, *, tls: bool = True, introspection: str | None = None
+) -> Iterator[Mailbox]:
     """Run Dovecot on two free ports of 127.0.0.1 (imaps, and imap with STARTTLS).
 
     `tls=False`: a server that offers no encryption at all (and takes passwords in the clear).
+    `introspection`: where Dovecot checks OAuth2 tokens (XOAUTH2) besides passwords.
     """
     dovecot = shutil.which("dovecot") or "/usr/sbin/dovecot"
     home = folder / "dovecot"
@@ -155,7 +187,7 @@ def imap_server(folder: Path, *, tls: bool = True) -> Iterator[Mailbox]:
     # Its sockets live where its unprivileged processes can reach them (not under a 0700 tmp).
     run = Path(tempfile.mkdtemp(prefix="inspraak-dovecot-"))
     run.chmod(0o755)
-    config = _config(home, run, cert, key, port, plain_port, tls=tls)
+    config = _config(home, run, cert, key, port, plain_port, tls=tls, introspection=introspection)
     # Dovecot forks into the background; its output goes to the log file of the config.
     subprocess.run(
         [dovecot, "-c", str(config)],

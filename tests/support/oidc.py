@@ -104,25 +104,26 @@ def sign_out_at(provider: Provider, browser: requests.Session, url: str) -> str:
 
 @contextmanager
 def running_provider(
-    accounts: dict[str, dict[str, Any]], redirect_bases: list[str]
+    accounts: dict[str, dict[str, Any]],
+    redirect_bases: list[str],
+    **extra: Any,
 ) -> Iterator[Provider]:
-    """Start the provider with these accounts; Inspraak may live at any of `redirect_bases`."""
+    """Start the provider with these accounts; Inspraak may live at any of `redirect_bases`.
+
+    `extra` goes into the provider's configuration: other `clients` (instead of Inspraak's
+    staff sign-in), `scopes`, `features`.
+    """
     node = shutil.which("node")
     if node is None or not (NODE_MODULES / "oidc-provider").is_dir():
         pytest.skip("needs node and oidc-provider in .cache/node (make test installs them)")
     port = free_port()
-    config = {
-        "port": port,
-        "clients": [
-            {
-                "client_id": CLIENT_ID,
-                "client_secret": CLIENT_SECRET,
-                "redirect_uris": [f"{b}/admin/login/oidc/callback" for b in redirect_bases],
-                "post_logout_redirect_uris": [f"{b}/admin/login" for b in redirect_bases],
-            }
-        ],
-        "accounts": accounts,
+    staff_sign_in = {
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+        "redirect_uris": [f"{b}/admin/login/oidc/callback" for b in redirect_bases],
+        "post_logout_redirect_uris": [f"{b}/admin/login" for b in redirect_bases],
     }
+    config = {"port": port, "clients": [staff_sign_in], "accounts": accounts, **extra}
     environment = {**os.environ, "INSPRAAK_NODE_MODULES": str(NODE_MODULES)}
     process = subprocess.Popen(
         [node, str(SCRIPT), json.dumps(config)],

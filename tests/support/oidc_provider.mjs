@@ -1,6 +1,8 @@
 // A real OpenID provider for the tests: the certified `oidc-provider` from npm.
 //
-// Configured by one JSON argument: {port, clients: [...], accounts: {login: {email, groups}}}.
+// Configured by one JSON argument: {port, clients: [...], accounts: {login: {email, groups}}},
+// and for apps that get tokens for themselves (client credentials, checked by introspection,
+// as a mail server does): {scopes: [...], features: {clientCredentials: ..., introspection: ...}}.
 // Any password opens an account (the provider's development sign-in form); consent is
 // taken as given, as a municipality's directory does for its own applications.
 // GET /_test/set?clock=S&tamper=1&nonce=N changes how the provider behaves, so the tests
@@ -42,7 +44,12 @@ const provider = new Provider(issuer, {
   // Groups go into the ID token, as Entra ID and Keycloak (with its mapper) put them.
   conformIdTokenClaims: false,
   pkce: { required: () => true },
-  features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
+  scopes: ['openid', 'offline_access', ...(config.scopes || [])],
+  features: {
+    devInteractions: { enabled: true },
+    rpInitiatedLogout: { enabled: true },
+    ...(config.features || {}),
+  },
   cookies: { keys: ['inspraak-test-provider-cookie-key'] },
   async findAccount(ctx, id) {
     const account = config.accounts[id];

@@ -20,6 +20,7 @@ METHODS = (
     "sendMessage",
     "getFile",
     "answerCallbackQuery",
+    "editMessageText",
     "setWebhook",
     "deleteWebhook",
     "getUpdates",
@@ -81,6 +82,8 @@ class FakeTelegram:
     updates: list[dict[str, Any]] = field(default_factory=list)
     failures: dict[str, list[Reply]] = field(default_factory=dict)
     files: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # Every message the bot sent, as the chat shows it now (edits applied), by message id.
+    messages: dict[int, dict[str, Any]] = field(default_factory=dict)
     _message_ids: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
 
     @property
@@ -108,13 +111,19 @@ class FakeTelegram:
             Sent(
                 int(call["chat_id"]),
                 call["text"],
-                [
-                    [(b["text"], b["callback_data"]) for b in row]
-                    for row in call.get("reply_markup", {}).get("inline_keyboard", [])
-                ],
+                _rows(call.get("reply_markup")),
             )
             for call in self.calls("sendMessage")
         ]
+
+    def shown(self, message_id: int) -> Sent:
+        """Return a message the bot sent as the resident sees it now, after any edits."""
+        shown = self.messages[message_id]
+        return Sent(shown["chat"]["id"], shown["text"], _rows(shown.get("reply_markup")))
+
+    def last_message_id(self) -> int:
+        """Return the id of the message the bot sent last."""
+        return max(self.messages)
 
     def fail(self, method: str, *replies: Reply) -> None:
         """Answer the next calls to `method` with `replies`, then as usual again."""
@@ -149,7 +158,10 @@ class FakeTelegram:
             }
             if "reply_markup" in params:
                 result["reply_markup"] = params["reply_markup"]
+            self.messages[result["message_id"]] = result
             return _ok(result)
+        if method == "editMessageText":
+            return self._edit(params)
         if method == "getFile":
             file_id = params["file_id"]
             if file_id not in self.files:
@@ -165,6 +177,31 @@ class FakeTelegram:
             self.updates[:] = [u for u in self.updates if u["update_id"] >= offset]
             return _ok(self.updates)
         return _ok(True)
+
+    def _edit(self, params: dict[str, Any]) -> Reply:
+        # As Telegram: the chat must hold the message, and an edit must change something.
+        shown = self.messages.get(int(params.get("message_id") or 0))
+        if shown is None or shown["chat"]["id"] != int(params["chat_id"]):
+            return error(400, "Bad Request: message to edit not found")
+        edited = {**shown, "text": params["text"]}
+        edited.pop("reply_markup", None)
+        if params.get("reply_markup"):
+            edited["reply_markup"] = params["reply_markup"]
+        if edited == shown:
+            return error(
+                400,
+                "Bad Request: message is not modified: specified new message content and "
+                "reply markup are exactly the same as a current content and reply markup "
+                "of the message",
+            )
+        edited["edit_date"] = next(_clock)
+        self.messages[edited["message_id"]] = edited
+        return _ok(edited)
+
+
+def _rows(markup: dict[str, Any] | None) -> list[list[tuple[str, str]]]:
+    rows = (markup or {}).get("inline_keyboard", [])
+    return [[(b["text"], b["callback_data"]) for b in row] for row in rows]
 
 
 @contextmanager
@@ -239,14 +276,21 @@ def message(
     return {"update_id": update_id or next_update_id(), key: body}
 
 
-def tap(user_id: int, data: str, *, language_code: str | None = "nl") -> dict[str, Any]:
-    """An update for a tap on an inline button under one of the bot's messages."""
+def tap(
+    user_id: int,
+    data: str,
+    *,
+    language_code: str | None = "nl",
+    under: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An update for a tap on an inline button under one of the bot's messages (`under`)."""
     return {
         "update_id": next_update_id(),
         "callback_query": {
             "id": str(4_000_000_000 + next(_chat_message_ids)),
             "from": user(user_id, language_code),
-            "message": {
+            "message": under
+            or {
                 "message_id": 1000,
                 "from": BOT_USER,
                 "chat": private_chat(user_id),

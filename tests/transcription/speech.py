@@ -56,6 +56,12 @@ def encode(source: Path, out: Path, options: list[str]) -> Path:
     return out
 
 
+def said_on_phone(text: str, folder: Path) -> Path:
+    """Say Korean ``text`` as Twilio records a phone line (8 kHz WAV) into ``folder``."""
+    speak(text, folder / f"{text}.wav")
+    return encode(folder / f"{text}.wav", folder / f"phone-{text}.wav", ["-ar", "8000"])
+
+
 def wav_seconds(path: Path) -> float:
     """Return the length of a PCM WAV file."""
     with wave.open(str(path)) as wav:

@@ -110,6 +110,12 @@ def test_a_bounce_marks_the_address_unreachable_and_is_not_answered(
     assert len(smtp.received) == 1  # nothing went to the mailer daemon
     assert mailbox.count(DONE) == 2
 
+    # The mailbox works again (it was full): the resident writes, and is answered again.
+    acknowledged(inbox_town, mailbox, smtp, "Mijn mailbox was vol. Nog meer zitbanken!")
+    assert len(smtp.to(RESIDENT)) == 2
+    again = contributions(inbox_town)[-1].contributor
+    assert again is not None and not again.unreachable and again.address
+
 
 def test_an_oversized_mail_is_not_stored_and_the_sender_is_told_in_french(
     small_inbox_town: Runtime, mailbox: Mailbox, smtp: MailServer

@@ -88,9 +88,11 @@ def telegram_api() -> Iterator[FakeTelegram]:
 
 
 @contextmanager
-def running_bot(data_dir: Path, telegram_api: FakeTelegram) -> Iterator[Bot]:
+def running_bot(
+    data_dir: Path, telegram_api: FakeTelegram, database_url: str | None = None
+) -> Iterator[Bot]:
     """Start Inspraak on `data_dir` with the Telegram channel on and the demo open."""
-    runtime = Runtime.start(make_settings(data_dir, **telegram_api.env()))
+    runtime = Runtime.start(make_settings(data_dir, database_url, **telegram_api.env()))
     upgrade(runtime.db.engine)
     with runtime.db.session() as session:
         seed_demo(session)
