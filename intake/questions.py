@@ -63,6 +63,11 @@ LEADING = re.compile(r"^\s*([1-9])\s*(?:[.):,;-]\s*|\s+)(\S.*)$", re.DOTALL)
 LEADING_YES_NO = re.compile(r"^\s*([^\W\d_]+)\s*[,.:;!-]\s*(\S.*)$", re.DOTALL)
 
 
+def paper_field(key: str) -> str:
+    """Return the name of the printed form's field that holds a question's boxes."""
+    return f"question:{key}"
+
+
 class QuestionError(Exception):
     """Closed questions cannot be saved as given; the message says why."""
 
@@ -180,6 +185,31 @@ def given_choices(
         GivenAnswer(question.id, choices[question.key], evidence)
         for question in asked
         if question.key in choices
+    )
+
+
+def of_consultation(
+    db: Executor, consultation_id: int | None, given: Sequence[GivenAnswer]
+) -> tuple[GivenAnswer, ...]:
+    """Keep the answers to this consultation's questions that name one of their options.
+
+    A form printed long ago may name a question since removed, or another consultation's.
+    """
+    if consultation_id is None or not given:
+        return ()
+    counts = dict(
+        db.execute(
+            select(ClosedQuestion.id, ClosedQuestion.options).where(
+                ClosedQuestion.consultation_id == consultation_id,
+                ClosedQuestion.id.in_([answer.question_id for answer in given]),
+            )
+        ).all()
+    )
+    return tuple(
+        answer
+        for answer in given
+        if answer.option.isdigit()
+        and 1 <= int(answer.option) <= len(counts.get(answer.question_id) or ())
     )
 
 

@@ -30,6 +30,9 @@ plugin = Plugin(
         result.UNSURE_CHECKBOX: N_("Een vakje is niet duidelijk aangekruist"),
         result.NO_TEXT: N_("Geen tekst gevonden"),
         result.MISSING_PAGES: N_("Er ontbreken pagina's"),
+        result.SEVERAL_TICKED: N_("Meer dan één vakje aangekruist"),
+        # The phone line leaves the same reason: one label for both.
+        result.QUESTION_UNANSWERED: N_("Een verplichte vraag bleef onbeantwoord"),
         "unreadable": N_("De scan is onleesbaar"),
         "empty_file": N_("Het bestand is leeg"),
         "unsupported_format": N_("Het bestand heeft een onbekend formaat"),

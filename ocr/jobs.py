@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake import erased
+from intake import erased, questions
 from intake.evidence import ScanReading
 from intake.jobs import PermanentJobError
 from intake.jobs.download import DISK_FULL
@@ -117,6 +117,8 @@ def _fill(session: Session, contribution: Contribution, records: list[FormRecord
         contribution.text_origin = TextOrigin.OCR
         contribution.confidence = first.confidence
     contribution.answers = {**contribution.answers, **first.answers}
+    given = questions.of_consultation(session, contribution.consultation_id, first.closed_answers)
+    questions.record_answers(session, contribution.id, contribution.contributor_id, given)
     contribution.author_name = contribution.author_name or first.author_name
     contribution.postcode = contribution.postcode or first.postcode
     # Every form of the file carries the one archive copy of the file; attach it once.

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.models import Consultation, PrintedForm
+from intake import questions
+from intake.models import ClosedQuestion, Consultation, PrintedForm
 from ocr.forms import FormLayout, FormSpec, PageId, form_layout, render_form_pdf
+from ocr.forms.spec import QuestionSpec
 
 
-def form_spec(consultation: Consultation, language: str, version: int) -> FormSpec:
-    """Build the form's content from the consultation's texts in `language`."""
+def form_spec(
+    consultation: Consultation,
+    language: str,
+    version: int,
+    asked: Sequence[ClosedQuestion] = (),
+) -> FormSpec:
+    """Build the form's content from the consultation's texts and questions in `language`."""
     texts = consultation.text_in(language)
     return FormSpec(
         slug=consultation.slug,
@@ -21,6 +29,17 @@ def form_spec(consultation: Consultation, language: str, version: int) -> FormSp
         title=texts.title,
         question=texts.question,
         description=texts.description,
+        questions=tuple(
+            QuestionSpec(
+                question_id=q.id,
+                key=q.key,
+                version=q.version,
+                text=q.text_in(language),
+                options=tuple(q.labels_in(language)),
+                required=q.required,
+            )
+            for q in asked
+        ),
     )
 
 
@@ -38,7 +57,8 @@ def print_form(
         .order_by(PrintedForm.version.desc())
         .limit(1)
     )
-    spec = form_spec(consultation, language, last.version if last else 1)
+    asked = questions.current(session, consultation.id)
+    spec = form_spec(consultation, language, last.version if last else 1, asked)
     layout = form_layout(spec, large_print=large_print)
     if last is None or last.layout != layout.to_json():
         if last is not None:

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from intake.evidence import FieldCrop, FieldReading
+from intake.evidence import AnswerEvidence, FieldCrop, FieldReading
+from intake.inbound import GivenAnswer
 from ocr.reader import FieldResult, FormRead
 from ocr.reader.result import NO_QR
 
@@ -46,6 +47,8 @@ class FormRecord:
     postcode: str | None
     reasons: tuple[str, ...]
     evidence: tuple[Evidence, ...]
+    # The closed questions answered with one clearly ticked box each.
+    closed_answers: tuple[GivenAnswer, ...] = ()
 
     @property
     def names_someone(self) -> bool:
@@ -133,7 +136,25 @@ def form_record(form: FormRead, put: Put, *, archive: Evidence | None = None) ->
         postcode=_letters(fields.get("postcode"), limit=12),
         reasons=tuple(reasons),
         evidence=tuple(evidence),
+        closed_answers=tuple(_closed_answers(fields, crops)),
     )
+
+
+def _closed_answers(fields: dict[str, FieldResult], crops: dict[str, str]) -> list[GivenAnswer]:
+    """Return each closed question's answer with its box's evidence, where one box is ticked."""
+    given = []
+    for name, result in fields.items():
+        ticked = result.ticked
+        if result.choice is None or ticked is None:
+            continue
+        evidence = AnswerEvidence(
+            source="paper",
+            crop=crops.get(name),
+            fill_ratio=ticked.fill_ratio,
+            confidence=result.confidence,
+        )
+        given.append(GivenAnswer(result.choice.question_id, ticked.option, evidence))
+    return given
 
 
 def _letters(result: FieldResult | None, limit: int = 120) -> str | None:

@@ -14,12 +14,13 @@ from admin.blueprint import blueprint
 from intake import consultations
 from intake import questions as service
 from intake.current import db_session
-from intake.evidence import AnswerEvidence
+from intake.evidence import AnswerEvidence, FieldCrop
 from intake.i18n import LANGUAGES, N_
 from intake.i18n import gettext as _
 from intake.inbound import GivenAnswer
 from intake.labels import channel_label, language_label
 from intake.models import ClosedQuestion, Consultation, Contribution, QuestionKind, Role
+from intake.questions import paper_field
 from intake.reporting.questions import tally
 
 KINDS = {
@@ -152,8 +153,17 @@ def context(session: Session, contribution: Contribution) -> dict[str, Any]:
         if contribution.consultation_id
         else []
     )
-    rows = [(a.question, a, AnswerEvidence.from_json(a.evidence)) for a in answers.values()]
-    rows += [(q, None, None) for q in asked if q.key not in answers]
+    # A paper form keeps the image of each question's boxes: staff answer from it.
+    images: dict[str, int] = {}
+    for attachment in contribution.attachments:
+        crop = FieldCrop.of(attachment.details)
+        if crop is not None and attachment.sha256:
+            images.setdefault(crop.field, attachment.id)
+    rows = [
+        (a.question, a, AnswerEvidence.from_json(a.evidence), images.get(paper_field(key)))
+        for key, a in answers.items()
+    ]
+    rows += [(q, None, None, images.get(paper_field(q.key))) for q in asked if q.key not in answers]
     return {"closed_rows": rows, "answer_source": lambda source: _(SOURCES.get(source, source))}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from intake.inbound import Inbound, InboundMedia
+from intake.inbound import GivenAnswer, Inbound, InboundMedia
 from intake.models import TextOrigin
 from ocr.reader.result import UNKNOWN_FORM
 from ocr.record import Evidence, FormRecord
@@ -48,10 +48,12 @@ def form_inbound(
     index: int,
     consultation_id: int | None,
     file_sha256: str | None = None,
+    closed_answers: tuple[GivenAnswer, ...] = (),
 ) -> Inbound:
     """Describe form `index` of a scanned file as a contribution, its evidence attached.
 
-    `file_sha256` names the scanned file when `original` holds only this form's pages.
+    `file_sha256` names the scanned file when `original` holds only this form's pages;
+    `closed_answers` are the form's ticked answers that its consultation still asks.
     """
     reason = record.reason
     if reason is None and consultation_id is None:
@@ -66,6 +68,7 @@ def form_inbound(
         author_name=record.author_name,
         postcode=record.postcode,
         answers=record.answers,
+        closed_answers=closed_answers,
         media=(_media(original), *(_media(e) for e in record.evidence)),
         needs_person_reason=reason,
     )

@@ -18,7 +18,7 @@ from channels.paper.adapter import (
     message_id,
 )
 from channels.paper.split import original_pages, pdf_pages
-from intake import erased
+from intake import erased, questions
 from intake.jobs import PermanentJobError, enqueue
 from intake.models import Attachment, Contribution, Job, JobStatus
 from intake.plugins import JobContext
@@ -203,8 +203,14 @@ def _store(
     session: Session, record: FormRecord, original: Evidence, index: int, file_sha256: str
 ) -> None:
     found = consultation_id(session, record.slug) if record.slug else None
+    answers = questions.of_consultation(session, found, record.closed_answers)
     inbound = form_inbound(
-        record, original=original, index=index, consultation_id=found, file_sha256=file_sha256
+        record,
+        original=original,
+        index=index,
+        consultation_id=found,
+        file_sha256=file_sha256,
+        closed_answers=answers,
     )
     receipt = receive(session, inbound)
     if receipt.created and record.confidence is not None:

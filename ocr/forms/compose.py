@@ -61,6 +61,24 @@ def _options(c: Composer) -> None:
     c.y += 2
 
 
+def _questions(c: Composer) -> None:
+    """Write each closed question with a check box per option; mark the required ones."""
+    if not c.spec.questions:
+        return
+    texts = [
+        _("%(question)s (verplicht)", question=q.text) if q.required else q.text
+        for q in c.spec.questions
+    ]
+    # The instruction goes where the first question goes, never alone at a page's foot.
+    first = c.measure(lambda m: m.choice(c.spec.questions[0], texts[0]))
+    c.ensure(c.line_height(c.style.body) + 1 + first)
+    c.paragraph(_("Kruis per vraag één vakje aan."), BOLD, c.style.body, RIGHT - LEFT)
+    c.y += 1
+    for question, text in zip(c.spec.questions, texts, strict=True):
+        c.choice(question, text)
+    c.y += 2
+
+
 def _personal(c: Composer) -> None:
     """Write the optional name and postcode boxes and the consent check box."""
     s = c.style
@@ -90,6 +108,7 @@ def compose(spec: FormSpec, *, large_print: bool = False) -> Composition:
         c.new_page()
         _header(c)
         _options(c)
+        _questions(c)
         reserve = c.measure(_personal)
         here = c.lines_fitting(reserve)
         if here >= c.style.min_lines:

@@ -6,10 +6,11 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from intake.questions import paper_field
 from ocr.forms.draw import BOTTOM, LEFT, MARK_INSET, RIGHT, TOP, Frame, Op, Rule, Style, Text
 from ocr.forms.fonts import BOLD, PT, REGULAR, wrap
-from ocr.forms.layout import FieldLayout, Rect
-from ocr.forms.spec import FormSpec
+from ocr.forms.layout import ChoiceLayout, FieldLayout, Rect
+from ocr.forms.spec import FormSpec, QuestionSpec
 
 
 @dataclass
@@ -64,6 +65,7 @@ class Composer:
         cells: tuple[Rect, ...] = (),
         *,
         personal: bool = False,
+        choice: ChoiceLayout | None = None,
     ) -> None:
         """Record a field, converting page millimetres to the corner-mark frame."""
         self.fields.append(
@@ -74,11 +76,12 @@ class Composer:
                 to_mark_frame(area),
                 tuple(map(to_mark_frame, cells)),
                 personal,
+                choice,
             )
         )
 
-    def checkbox(self, name: str, label: str, example: bool = False) -> None:
-        """Draw a check box with its label; record it as a field unless `name` is empty."""
+    def box(self, label: str, example: bool = False) -> tuple[Rect, float]:
+        """Draw a check box with its label beside it; return the box and the block's height."""
         s = self.style
         label_x = LEFT + s.check + 3
         lines = wrap(label, REGULAR, s.body, RIGHT - label_x)
@@ -92,10 +95,41 @@ class Composer:
             self.pages[-1].append(
                 Text(label_x, text_top + i * lh + s.body * PT, line, REGULAR, s.body)
             )
+        return cell, height
+
+    def checkbox(self, name: str, label: str, example: bool = False) -> None:
+        """Draw a check box with its label; record it as a field unless `name` is empty."""
+        cell, height = self.box(label, example)
         if name:
-            area = Rect(LEFT - 1, self.y - 1, RIGHT - LEFT + 2, height + 2)
+            area = Rect(LEFT - 1, cell.y - 1, RIGHT - LEFT + 2, height + 2)
             self.add_field(name, "checkbox", area, (cell,))
         self.y += height + 2.5
+
+    def choice(self, question: QuestionSpec, text: str) -> None:
+        """Draw a closed question (`text`) with a box per option, kept together on one page."""
+        self.ensure(self.measure(lambda c: c._choice_boxes(question, text)))
+        top = self.y
+        cells = self._choice_boxes(question, text)
+        area = Rect(LEFT - 1, top - 1, RIGHT - LEFT + 2, self.y - top)
+        meaning = ChoiceLayout(
+            question.question_id,
+            question.key,
+            question.version,
+            tuple(key for key, _label in question.options),
+            question.required,
+        )
+        self.add_field(paper_field(question.key), "choice", area, cells, choice=meaning)
+        self.y += 2
+
+    def _choice_boxes(self, question: QuestionSpec, text: str) -> tuple[Rect, ...]:
+        self.paragraph(text, BOLD, self.style.body, RIGHT - LEFT)
+        self.y += 1
+        cells = []
+        for _key, label in question.options:
+            cell, height = self.box(label)
+            cells.append(cell)
+            self.y += height + 2.5
+        return tuple(cells)
 
     def letters(self, name: str, label: str, count: int, *, personal: bool = False) -> None:
         """Draw a labelled row of letter boxes and record it as a field."""

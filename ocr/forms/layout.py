@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from intake.personal import is_personal
 from ocr.forms.spec import PageId
 
 LAYOUT_SCHEMA = 1
-FIELD_KINDS = ("text", "letters", "checkbox")
+FIELD_KINDS = ("text", "letters", "checkbox", "choice")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,17 @@ class Rect:
 
 
 @dataclass(frozen=True)
+class ChoiceLayout:
+    """What the boxes of a `choice` field mean: the question (version) and each box's option."""
+
+    question_id: int
+    key: str
+    version: int
+    options: tuple[str, ...]
+    required: bool = False
+
+
+@dataclass(frozen=True)
 class FieldLayout:
     """One field on one page: its crop area and, for boxes, each box to read."""
 
@@ -47,6 +59,8 @@ class FieldLayout:
     cells: tuple[Rect, ...] = ()
     # What the resident writes here names or reaches them (their name): personal data.
     personal: bool = False
+    # For a closed question (`choice`): which option each of `cells` stands for.
+    choice: ChoiceLayout | None = None
 
 
 @dataclass(frozen=True)
@@ -86,7 +100,11 @@ class FormLayout:
 
     def to_json(self) -> str:
         """Serialise for storage beside the form version."""
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        data = asdict(self)
+        for field in data["fields"]:
+            if field["choice"] is None:
+                del field["choice"]  # forms without questions keep the shape they had
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> FormLayout:
@@ -103,6 +121,7 @@ class FormLayout:
                 cells=tuple(Rect(**c) for c in f["cells"]),
                 # Layouts printed before fields carried the flag: the core's list decides.
                 personal=bool(f.get("personal", is_personal(f["name"]))),
+                choice=_choice(f.get("choice")),
             )
             for f in data["fields"]
         )
@@ -119,3 +138,15 @@ class FormLayout:
             qr=Rect(**data["qr"]),
             fields=fields,
         )
+
+
+def _choice(data: dict[str, Any] | None) -> ChoiceLayout | None:
+    if data is None:
+        return None
+    return ChoiceLayout(
+        question_id=data["question_id"],
+        key=data["key"],
+        version=data["version"],
+        options=tuple(data["options"]),
+        required=bool(data.get("required", False)),
+    )

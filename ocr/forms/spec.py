@@ -13,6 +13,18 @@ _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 
 
 @dataclass(frozen=True)
+class QuestionSpec:
+    """A closed question as printed: one check box per option, beside its label."""
+
+    question_id: int
+    key: str
+    version: int
+    text: str
+    options: tuple[tuple[str, str], ...]
+    required: bool = False
+
+
+@dataclass(frozen=True)
 class FormSpec:
     """Content of one consultation's paper form in one language."""
 
@@ -23,6 +35,7 @@ class FormSpec:
     question: str
     description: str = ""
     options: tuple[tuple[str, str], ...] = ()
+    questions: tuple[QuestionSpec, ...] = ()
     ask_name: bool = True
     ask_postcode: bool = True
 
@@ -37,6 +50,9 @@ class FormSpec:
         keys = [key for key, _label in self.options]
         if len(set(keys)) != len(keys) or not all(_KEY.match(key) for key in keys):
             raise ValueError("option keys must be unique lowercase identifiers")
+        questions = [q.key for q in self.questions]
+        if len(set(questions)) != len(questions) or not all(map(_KEY.match, questions)):
+            raise ValueError("question keys must be unique lowercase identifiers")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PIL import Image
@@ -80,6 +80,8 @@ def read_boxes(
                 spec.personal,
                 grid.box(spec.area),
             )
+        elif spec.kind == "choice":
+            fields[spec.name] = _choice(spec, grid, ink, reach, crops[spec.name])
         elif spec.kind == "letters":
             rows.append(_letter_row(spec, grid, ink, reach))
         else:
@@ -103,6 +105,32 @@ def read_boxes(
             grid.box(spec.area),
         )
     return fields, text_ink
+
+
+def _choice(
+    spec: FieldLayout, grid: PageGrid, ink: np.ndarray, reach: int, crop: bytes
+) -> r.FieldResult:
+    """Read every option box of a closed question; the text is the one option ticked."""
+    assert spec.choice is not None
+    readings = [read_checkbox(ink, grid.box(cell), reach) for cell in spec.cells]
+    ticks = tuple(
+        r.OptionTick(option, reading.density, reading.checked, reading.unsure)
+        for option, reading in zip(spec.choice.options, readings, strict=True)
+    )
+    result = r.FieldResult(
+        "choice",
+        "",
+        min(reading.confidence for reading in readings),
+        None,
+        False,
+        crop,
+        spec.personal,
+        grid.box(spec.area),
+        spec.choice,
+        ticks,
+    )
+    ticked = result.ticked
+    return replace(result, text=ticked.option if ticked else "", unsure=result.problem is not None)
 
 
 def _letter_row(spec: FieldLayout, grid: PageGrid, ink: np.ndarray, reach: int) -> LetterRow:
@@ -159,10 +187,10 @@ def fill_text(
 
 
 def page_reasons(fields: dict[str, r.FieldResult]) -> list[str]:
-    """Return why a person should look at these fields, if at all."""
-    reasons = []
+    """Return why a person should look at these fields, if at all (the most telling first)."""
+    found = {f.problem for f in fields.values() if f.kind == "choice"}
     if any(f.kind == "checkbox" and f.unsure for f in fields.values()):
-        reasons.append(r.UNSURE_CHECKBOX)
-    if any(f.kind != "checkbox" and f.unsure for f in fields.values()):
-        reasons.append(r.LOW_CONFIDENCE)
-    return reasons
+        found.add(r.UNSURE_CHECKBOX)
+    if any(f.kind in ("text", "letters") and f.unsure for f in fields.values()):
+        found.add(r.LOW_CONFIDENCE)
+    return [reason for reason in r.FIELD_REASONS if reason in found]

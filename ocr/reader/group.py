@@ -41,4 +41,6 @@ def _reasons(form: r.FormRead) -> list[str]:
         reasons.extend(reason for reason in page.reasons if reason not in reasons)
     if form.qr is not None and len(form.pages) != form.qr.pages:
         reasons.append(r.MISSING_PAGES)
-    return reasons
+    # A box ticked twice on page 2 tells more than doubtful handwriting on page 1.
+    order = {reason: n for n, reason in enumerate(r.FIELD_REASONS, start=1)}
+    return sorted(reasons, key=lambda reason: order.get(reason, 0))

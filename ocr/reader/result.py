@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ocr.forms.layout import ChoiceLayout
 from ocr.forms.spec import PageId
 
 # Reason codes a page or form carries when a person should look at it.
@@ -15,6 +16,8 @@ LOW_CONFIDENCE = "low_confidence"
 UNSURE_CHECKBOX = "unsure_checkbox"
 NO_TEXT = "no_text"
 MISSING_PAGES = "missing_pages"
+SEVERAL_TICKED = "several_ticked"
+QUESTION_UNANSWERED = "question_unanswered"
 REASONS = (
     NO_QR,
     UNKNOWN_FORM,
@@ -23,7 +26,21 @@ REASONS = (
     UNSURE_CHECKBOX,
     NO_TEXT,
     MISSING_PAGES,
+    SEVERAL_TICKED,
+    QUESTION_UNANSWERED,
 )
+# Reasons read from a form's fields, the most telling first: the first is the one staff see.
+FIELD_REASONS = (SEVERAL_TICKED, UNSURE_CHECKBOX, QUESTION_UNANSWERED, LOW_CONFIDENCE)
+
+
+@dataclass(frozen=True)
+class OptionTick:
+    """One option's box of a closed question: the share of ink in it and what that means."""
+
+    option: str
+    fill_ratio: float
+    checked: bool
+    unsure: bool
 
 
 @dataclass(frozen=True)
@@ -40,6 +57,28 @@ class FieldResult:
     personal: bool = False
     # Where the field sits on its page image, in pixels (x0, y0, x1, y1).
     box: tuple[int, int, int, int] | None = None
+    # A closed question (`choice`): what its boxes mean, and each box as read.
+    choice: ChoiceLayout | None = None
+    ticks: tuple[OptionTick, ...] = ()
+
+    @property
+    def ticked(self) -> OptionTick | None:
+        """Return a closed question's one ticked box, when exactly one is, clearly."""
+        checked = [tick for tick in self.ticks if tick.checked]
+        if len(checked) != 1 or any(tick.unsure for tick in self.ticks):
+            return None
+        return checked[0]
+
+    @property
+    def problem(self) -> str | None:
+        """Return why a person should answer a closed question from its boxes, if at all."""
+        if sum(tick.checked for tick in self.ticks) > 1:
+            return SEVERAL_TICKED
+        if any(tick.unsure for tick in self.ticks):
+            return UNSURE_CHECKBOX
+        if self.choice is not None and self.choice.required and self.ticked is None:
+            return QUESTION_UNANSWERED
+        return None
 
 
 @dataclass

@@ -10,6 +10,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
+from intake.questions import paper_field
 from ocr.forms import FormLayout, FormSpec, Rect
 from ocr.reader import ScanResult
 
@@ -27,7 +28,7 @@ class Filling:
     answer: str = ""
     name: str = ""
     postcode: str = ""
-    ticks: set[str] = field(default_factory=set)
+    ticks: set[str] = field(default_factory=set)  # check boxes, and options (`option()`)
     font: Path = DEJAVU
     letter_font: Path = DEJAVU_BOLD
     strays: set[str] = field(default_factory=set)  # boxes touched by a stray pen stroke
@@ -84,6 +85,10 @@ def fill(pdf: bytes, layout: FormLayout, filling: Filling, seed: int = 0) -> lis
         draw = ImageDraw.Draw(pages[spec.page - 1])
         if spec.kind == "checkbox" and spec.name in filling.ticks:
             _cross(draw, box(spec.cells[0]), rng)
+        elif spec.kind == "choice" and spec.choice is not None:
+            for option, cell in zip(spec.choice.options, spec.cells, strict=True):
+                if option_tick(spec.choice.key, option) in filling.ticks:
+                    _cross(draw, box(cell), rng)
         elif spec.kind == "checkbox" and spec.name in filling.strays:
             x0, y0, x1, y1 = box(spec.cells[0])
             w = x1 - x0
@@ -96,6 +101,11 @@ def fill(pdf: bytes, layout: FormLayout, filling: Filling, seed: int = 0) -> lis
         elif spec.kind == "text" and answer_lines:
             answer_lines = _write(draw, box(spec.area), answer_lines, filling.font, layout, rng)
     return pages
+
+
+def option_tick(question: str, option: str) -> str:
+    """Name the box of `option` ("1", "2", …) of closed question `question`, for `ticks`."""
+    return f"{paper_field(question)}={option}"
 
 
 def _cross(draw: ImageDraw.ImageDraw, cell: tuple[float, ...], rng: random.Random) -> None:

@@ -16,6 +16,7 @@ from intake.i18n import using_language
 from ocr.forms import FormLayout, FormSpec, PageId, form_layout, render_form_pdf
 from ocr.forms.compose import compose
 from ocr.forms.draw import LARGE, STANDARD, Text
+from ocr.forms.spec import QuestionSpec
 
 RENDER_DPI = 150
 QR_ONLY = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
@@ -151,6 +152,51 @@ def test_answer_area_continues_on_a_second_page_when_needed() -> None:
     answer_pages = [f.page for f in layout.fields if f.name == "answer"]
     assert layout.pages == 2 and answer_pages[-1] == 2
     assert len(layout.fields_on(2)) >= 3  # answer continued, then name, postcode, consent
+
+
+QUESTIONS = tuple(
+    QuestionSpec(
+        question_id=10 + n,
+        key=f"q{n}",
+        version=2,
+        text=f"Question {n} : êtes-vous d'accord ?",
+        options=(("1", "Oui"), ("2", "Non"), ("3", "Sans avis")),
+        required=n == 1,
+    )
+    for n in range(1, 6)
+)
+
+
+def test_closed_questions_print_a_box_per_option_in_the_forms_language() -> None:
+    spec = dataclasses.replace(SPEC, language="fr", questions=QUESTIONS[:2])
+    text = page_texts(render_form_pdf(spec))[0]
+    assert "Question 1 : êtes-vous d'accord ? (obligatoire)" in text
+    assert "Question 2 : êtes-vous d'accord ?\r\n" in text
+    assert text.count("Sans avis") == 2
+    layout = form_layout(spec)
+    choices = [f for f in layout.fields if f.kind == "choice"]
+    assert [f.name for f in choices] == ["question:q1", "question:q2"]
+    first = choices[0]
+    assert first.choice is not None
+    assert (first.choice.question_id, first.choice.version, first.choice.options) == (
+        11,
+        2,
+        ("1", "2", "3"),
+    )
+    assert first.choice.required and not choices[1].choice.required  # type: ignore[union-attr]
+    assert len(first.cells) == 3 and all(first.area.contains(c.x, c.y) for c in first.cells)
+    assert FormLayout.from_json(layout.to_json()) == layout
+    assert '"choice"' not in form_layout(SPEC).to_json()
+
+
+def test_questions_that_do_not_fit_flow_onto_the_next_page_whole() -> None:
+    layout = form_layout(dataclasses.replace(SPEC, questions=QUESTIONS), large_print=True)
+    pages = {f.name: f.page for f in layout.fields if f.kind == "choice"}
+    assert set(pages.values()) == {1, 2}
+    for field in layout.fields:
+        if field.kind == "choice":
+            assert all(field.area.contains(c.x, c.bottom) for c in field.cells)
+            assert all(c.w >= LARGE.check for c in field.cells)
 
 
 def test_without_name_and_postcode_only_consent_remains() -> None:

@@ -25,6 +25,7 @@ from ocr.forms import FormLayout
 from ocr.jobs import AWAITING_SCAN_READING, READ_SCAN_JOB
 from ocr.printed import print_form
 from tests.admin.conftest import add_user, sign_in
+from tests.support.questions import park
 
 FILLING = lab.Filling(
     answer="Een hondenweide en een picknickplaats.\nMeer vuilbakken langs het pad.",
@@ -98,6 +99,26 @@ def test_a_photographed_form_fills_its_contribution(runtime: Runtime, app: Flask
     html = client.get(f"/admin/c/{contribution_id}").get_data(as_text=True)
     assert "<dt>consent</dt><dd>aangekruist" in html
     assert '<dt>postcode</dt><dd><span lang="nl">9000</span>' in html
+
+
+def test_a_photographed_form_gives_the_answers_to_its_closed_questions(runtime: Runtime) -> None:
+    with runtime.db.session() as session:
+        printed, pdf = print_form(session, park(session), "nl")
+        layout = FormLayout.from_json(printed.layout)
+        session.commit()
+    ticked = lab.Filling(
+        answer="Een hondenweide.",
+        ticks={lab.option_tick("often", "2"), lab.option_tick("dogs", "1")},
+    )
+    photo = paper.photograph(lab.fill(pdf, layout, ticked, seed=32)[0], seed=32)
+    with runtime.db.session() as session:
+        contribution_id, _photo = _sent(session, runtime, _jpeg(photo), "image/jpeg")
+    Worker(runtime).run(until_idle=True)
+    with runtime.db.session(write=False) as session:
+        c = session.get(Contribution, contribution_id)
+        assert c is not None and c.consultation is not None and c.consultation.slug == "park"
+        given = {a.question.key: (a.option, a.evidence["source"]) for a in c.closed_answers}
+        assert given == {"often": ("2", "paper"), "dogs": ("1", "paper")}
 
 
 def test_an_unreadable_file_waits_for_a_person_with_the_original(

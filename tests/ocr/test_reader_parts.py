@@ -9,12 +9,15 @@ import pytest
 from PIL import Image, ImageDraw
 
 from ocr.forms import PageId
+from ocr.forms.layout import ChoiceLayout
 from ocr.reader import geometry
+from ocr.reader import result as r
 from ocr.reader.checkbox import ink_mask, read_checkbox, snap
+from ocr.reader.fields import page_reasons
 from ocr.reader.group import group_pages
 from ocr.reader.hocr import HocrPage, Word, rotate_back
 from ocr.reader.letters import LetterRow, TsvWord, _assemble
-from ocr.reader.result import FieldResult, PageRead
+from ocr.reader.result import FieldResult, OptionTick, PageRead
 
 SIDE = 60  # a 5 mm box at 300 dpi
 Box = tuple[int, int, int, int]
@@ -134,3 +137,50 @@ def test_pages_are_grouped_into_forms() -> None:
     assert forms[1].reasons == ["missing_pages"]
     assert forms[2].qr is None and forms[2].reasons == ["no_qr"]
     assert forms[2].text == "pagina 3\fpagina 4"
+
+
+def _question(*ticks: tuple[float, bool, bool], required: bool = False) -> FieldResult:
+    """Return a closed question read with its boxes as (fill, checked, unsure)."""
+    options = tuple(str(n) for n in range(1, len(ticks) + 1))
+    read = tuple(OptionTick(o, *t) for o, t in zip(options, ticks, strict=True))
+    choice = ChoiceLayout(7, "often", 1, options, required)
+    return FieldResult("choice", "", 0.9, None, False, b"", choice=choice, ticks=read)
+
+
+EMPTY, TICKED, FAINT = (0.01, False, False), (0.3, True, False), (0.05, False, True)
+
+
+@pytest.mark.parametrize(
+    ("boxes", "required", "ticked", "problem"),
+    [
+        ((EMPTY, TICKED, EMPTY), False, "2", None),
+        ((EMPTY, EMPTY, EMPTY), False, None, None),
+        ((EMPTY, EMPTY, EMPTY), True, None, r.QUESTION_UNANSWERED),
+        ((TICKED, TICKED, EMPTY), False, None, r.SEVERAL_TICKED),
+        ((TICKED, FAINT, EMPTY), False, None, r.UNSURE_CHECKBOX),
+    ],
+)
+def test_a_closed_question_is_answered_only_by_one_clear_tick(
+    boxes: tuple[tuple[float, bool, bool], ...],
+    required: bool,
+    ticked: str | None,
+    problem: str | None,
+) -> None:
+    question = _question(*boxes, required=required)
+    assert (question.ticked.option if question.ticked else None) == ticked
+    assert question.problem == problem
+
+
+def test_a_question_ticked_twice_is_the_first_reason_even_on_a_later_page() -> None:
+    doubtful = FieldResult("text", "iets", 0.2, None, True, b"")
+    twice = _question(TICKED, TICKED)
+    assert page_reasons({"answer": doubtful, "question:often": twice}) == [
+        r.SEVERAL_TICKED,
+        r.LOW_CONFIDENCE,
+    ]
+    pages = [
+        PageRead(i, PageId("park", 1, "nl", False, i + 1, 2), {}, b"", "", reasons)
+        for i, reasons in enumerate(([r.LOW_CONFIDENCE], [r.SEVERAL_TICKED]))
+    ]
+    (form,) = group_pages(pages)
+    assert form.reasons == [r.SEVERAL_TICKED, r.LOW_CONFIDENCE]
