@@ -8,11 +8,12 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import phonenumbers
 
+from intake.errors import ConfigError
 from intake.files import private_dir
+from intake.mail_settings import MailOAuth, imap, imap_oauth, smtp
 
 DEFAULT_MEDIA_HOSTS = (
     "api.twilio.com",
@@ -28,10 +29,6 @@ WINDOWS = {"hour": 3600, "day": 86400}
 
 PASSWORD_SIGN_IN = ("on", "admins", "off")
 STAFF_ROLES = ("admin", "moderator", "viewer")
-
-
-class ConfigError(Exception):
-    """A setting is missing or malformed; the message says which and how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -54,19 +51,6 @@ class RoleMapping:
     group: str
     role: str
     consultation: str | None = None
-
-
-@dataclass(frozen=True)
-class MailOAuth:
-    """An app registered with the mail provider, which gets tokens for the mailbox itself.
-
-    The client-credentials grant of OAuth2 (Microsoft 365's "app-only" access to a mailbox).
-    """
-
-    token_url: str
-    client_id: str
-    client_secret: str = field(repr=False)
-    scope: str = "https://outlook.office365.com/.default"
 
 
 @dataclass(frozen=True)
@@ -336,36 +320,6 @@ def _password_sign_in(env: Mapping[str, str], oidc: bool) -> str:
     return raw
 
 
-def _smtp(env: Mapping[str, str], public_url: str | None) -> tuple[str | None, str | None]:
-    url = env.get("INSPRAAK_SMTP_URL", "").strip() or None
-    sender = env.get("INSPRAAK_MAIL_FROM", "").strip() or None
-    if url is None:
-        if sender is not None:
-            raise ConfigError("INSPRAAK_MAIL_FROM needs INSPRAAK_SMTP_URL (the server to send by).")
-        return None, None
-    # The URL holds a password: it is never repeated in a message.
-    parts = urlsplit(url)
-    try:
-        parts.port  # noqa: B018 - raises on a port that is not a number
-    except ValueError:
-        raise ConfigError("INSPRAAK_SMTP_URL has a port that is not a number.") from None
-    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise ConfigError(
-            "INSPRAAK_SMTP_URL must look like smtp://user:password@host:587 (STARTTLS) or "
-            "smtps://user:password@host:465 (TLS from the start)."
-        )
-    if sender is None or not re.fullmatch(r"(.*<)?[^@<>\s]+@[^@<>\s]+\.[^@<>\s]+>?", sender):
-        raise ConfigError(
-            "INSPRAAK_MAIL_FROM must be the address mail is sent from, e.g. "
-            'inspraak@gemeente.be or "Gemeente Inspraak <inspraak@gemeente.be>".'
-        )
-    if public_url is None:
-        raise ConfigError(
-            "E-mail needs INSPRAAK_PUBLIC_URL: every mail carries a link to stop receiving mail."
-        )
-    return url, sender
-
-
 def _media_url(env: Mapping[str, str]) -> str | None:
     url = env.get("INSPRAAK_MEDIA_URL", "").strip() or None
     if url is not None:
@@ -376,53 +330,6 @@ def _media_url(env: Mapping[str, str]) -> str | None:
         except MediaUrlError as error:
             raise ConfigError(str(error)) from None
     return url
-
-
-def _imap(env: Mapping[str, str], smtp_url: str | None) -> str | None:
-    url = env.get("INSPRAAK_IMAP_URL", "").strip() or None
-    if url is None:
-        return None
-    # The URL holds a password: it is never repeated in a message.
-    parts = urlsplit(url)
-    try:
-        parts.port  # noqa: B018 - raises on a port that is not a number
-    except ValueError:
-        raise ConfigError("INSPRAAK_IMAP_URL has a port that is not a number.") from None
-    if parts.scheme not in ("imap", "imaps") or not parts.hostname or not parts.username:
-        raise ConfigError(
-            "INSPRAAK_IMAP_URL must look like imaps://user:password@host:993/INBOX (TLS from "
-            "the start) or imap://user:password@host:143/INBOX (STARTTLS)."
-        )
-    if smtp_url is None:
-        raise ConfigError(
-            "E-mail intake needs INSPRAAK_SMTP_URL and INSPRAAK_MAIL_FROM: every mail taken in "
-            "is acknowledged by mail."
-        )
-    return url
-
-
-def _imap_oauth(env: Mapping[str, str], imap_url: str | None) -> MailOAuth | None:
-    names = (
-        "INSPRAAK_IMAP_OAUTH_TOKEN_URL",
-        "INSPRAAK_IMAP_OAUTH_CLIENT_ID",
-        "INSPRAAK_IMAP_OAUTH_CLIENT_SECRET",
-    )
-    values = [env.get(name, "").strip() for name in names]
-    if not any(values):
-        return None
-    if not all(values):
-        raise ConfigError(f"Set all of {', '.join(names)}, or none of them.")
-    if imap_url is None or urlsplit(imap_url).password:
-        raise ConfigError(
-            "With INSPRAAK_IMAP_OAUTH_TOKEN_URL, INSPRAAK_IMAP_URL names the mailbox without a "
-            "password: imaps://inspraak%40gemeente.be@outlook.office365.com:993/INBOX"
-        )
-    token_url = urlsplit(values[0])
-    local = token_url.hostname in ("127.0.0.1", "::1", "localhost")
-    if token_url.scheme != "https" and not (token_url.scheme == "http" and local):
-        raise ConfigError("INSPRAAK_IMAP_OAUTH_TOKEN_URL must be an https:// address.")
-    scope = env.get("INSPRAAK_IMAP_OAUTH_SCOPE", "").strip()
-    return MailOAuth(values[0], values[1], values[2], scope or MailOAuth.scope)
 
 
 def _oidc(env: Mapping[str, str]) -> tuple[str | None, str | None, str | None]:
@@ -453,8 +360,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     sid, token = _pair(env, "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
     issuer, client_id, client_secret = _oidc(env)
     public_url = _url(env, "INSPRAAK_PUBLIC_URL", None)
-    smtp_url, mail_from = _smtp(env, public_url)
-    imap_url = _imap(env, smtp_url)
+    smtp_url, mail_from = smtp(env, public_url)
+    imap_url = imap(env, smtp_url)
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -497,7 +404,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         smtp_url=smtp_url,
         mail_from=mail_from,
         imap_url=imap_url,
-        imap_oauth=_imap_oauth(env, imap_url),
+        imap_oauth=imap_oauth(env, imap_url),
         imap_done_folder=env.get("INSPRAAK_IMAP_DONE_FOLDER", "").strip() or "Inspraak/Verwerkt",
         mail_max_bytes=_int(env, "INSPRAAK_MAIL_MAX_BYTES", 25 * 1024 * 1024),
     )

@@ -74,3 +74,7 @@ def safe_traceback(error: BaseException) -> str:
             lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
         lines.append(describe(link))
     return "\n".join(lines)
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message says which and how to fix it."""

@@ -45,6 +45,16 @@ def status_explanation(status: str) -> str:
     return _(_STATUS[ContributionStatus(status)][1])
 
 
+def resident_status(reference: str, state: str) -> str:
+    """Tell a resident, in a text message or a mail, where their contribution stands."""
+    return _(
+        "Uw bijdrage %(reference)s: %(label)s. %(explanation)s",
+        reference=reference,
+        label=status_label(state),
+        explanation=status_explanation(state),
+    )
+
+
 def channel_label(channel: str) -> str:
     """Name a channel as its plugin declares it (the code itself when none does)."""
     declared = registry().channels.get(channel)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import requests
 
 from channels.email.mailbox import MailboxError
-from intake.config import MailOAuth
+from intake.mail_settings import MailOAuth
 
 # A token this close to its end is not used for a new sign-in.
 MARGIN_SECONDS = 120

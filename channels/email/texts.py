@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from intake.i18n import gettext as _
 from intake.i18n import using_language
-from intake.labels import status_explanation, status_label
+from intake.labels import resident_status
 from intake.plugins import Outgoing
+
+# The same words on every channel that texts or mails a resident.
+status = resident_status
 
 
 def subject(about: Outgoing) -> str:
@@ -55,16 +58,6 @@ def too_large(limit_bytes: int) -> str:
         "Uw e-mail was te groot om te verwerken (meer dan %(limit)s) en werd niet als "
         "bijdrage bewaard. Stuur uw tekst opnieuw, met kleinere of minder bijlagen.",
         limit=limit,
-    )
-
-
-def status(reference: str, state: str) -> str:
-    """Tell the resident where their contribution stands."""
-    return _(
-        "Uw bijdrage %(reference)s: %(label)s. %(explanation)s",
-        reference=reference,
-        label=status_label(state),
-        explanation=status_explanation(state),
     )
 
 

@@ -6,7 +6,10 @@ from collections.abc import Sequence
 
 from channels.sms.segments import fits
 from intake.i18n import gettext as _
-from intake.labels import status_explanation, status_label
+from intake.labels import resident_status
+
+# The same words on every channel that texts or mails a resident.
+status = resident_status
 
 MOST_SEGMENTS = 2
 ELLIPSIS = "..."  # three dots, not "…": one character outside GSM-7 would halve the room
@@ -59,16 +62,6 @@ def closed() -> str:
 def empty() -> str:
     """Say the message arrived without any text or picture."""
     return _("Uw bericht was leeg. Schrijf uw mening in een bericht en stuur het opnieuw.")
-
-
-def status(reference: str, state: str) -> str:
-    """Tell the resident where their contribution stands."""
-    return _(
-        "Uw bijdrage %(reference)s: %(label)s. %(explanation)s",
-        reference=reference,
-        label=status_label(state),
-        explanation=status_explanation(state),
-    )
 
 
 def not_found(reference: str) -> str:

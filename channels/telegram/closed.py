@@ -11,6 +11,7 @@ that is no answer brings the question again, a longer one is a new contribution.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -65,7 +66,7 @@ def read_tap(data: str) -> tuple[int, str] | None:
     return int(raw_id), option
 
 
-class AskingQuestions:
+class AskingQuestions(ABC):
     """The closed-question half of a Turn (see `dialogue.Turn`, which provides these)."""
 
     session: Session
@@ -73,11 +74,13 @@ class AskingQuestions:
     contributor: Contributor
     language: str
 
+    @abstractmethod
     def _say(self, text: str, *, contribution_id: int | None = None) -> None:
-        raise NotImplementedError
+        """Queue a message to the resident's chat."""
 
+    @abstractmethod
     def _ask(self, text: str, buttons: Buttons) -> None:
-        raise NotImplementedError
+        """Queue a message with answer buttons to the resident's chat."""
 
     def _begin_questions(self, consultation_id: int, contribution_id: int, reference: str) -> None:
         """Ask the consultation's closed questions about the contribution just stored."""

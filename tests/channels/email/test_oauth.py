@@ -17,7 +17,8 @@ from sqlalchemy import select
 from channels.email.mailbox import MailboxError, opened
 from channels.email.oauth import TokenSource, xoauth2
 from channels.email.poller import Poller
-from intake.config import ConfigError, MailOAuth
+from intake.config import ConfigError
+from intake.mail_settings import MailOAuth
 from intake.models import Contribution
 from tests.channels.email.conftest import mail_town
 from tests.channels.email.mails import mail
