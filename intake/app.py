@@ -16,7 +16,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from intake import health, i18n, logs
+from intake import health, i18n, logo, logs
+from intake.branding import accent_style
 from intake.config import Settings
 from intake.csrf import init_csrf
 from intake.current import close_session
@@ -24,6 +25,8 @@ from intake.errors import safe_traceback
 from intake.headers import protective_headers
 from intake.labels import status_explanation, status_label
 from intake.runtime import Runtime
+from intake.tenancy import current_tenant_id
+from intake.tenants import TenantRouter
 
 log = logging.getLogger("inspraak.web")
 MAX_REQUEST_BYTES = 25 * 1024 * 1024
@@ -105,6 +108,8 @@ def create_app(settings: Settings | None = None, runtime_: Runtime | None = None
     )
     app.extensions["inspraak"] = rt
     app.session_interface = _CookieSessions()
+    # Inside the proxy fix: the host it routes by is the one the resident asked for.
+    app.wsgi_app = TenantRouter(app.wsgi_app, rt.tenants)  # type: ignore[method-assign]
     if rt.settings.proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app,
@@ -129,6 +134,7 @@ def create_app(settings: Settings | None = None, runtime_: Runtime | None = None
     app.register_error_handler(HTTPException, _error_page)
     init_csrf(app)
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(logo.blueprint)
     for plugin in rt.registry.plugins.values():
         for blueprint in plugin.blueprints:
             app.register_blueprint(blueprint)
@@ -139,6 +145,11 @@ def create_app(settings: Settings | None = None, runtime_: Runtime | None = None
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:
-        return {"language": g.get("language", i18n.DEFAULT_LANGUAGE)}
+        tenant = rt.tenants.get(current_tenant_id())
+        return {
+            "language": g.get("language", i18n.DEFAULT_LANGUAGE),
+            "tenant": tenant,
+            "accent_style": accent_style(tenant.accent),
+        }
 
     return app

@@ -27,6 +27,7 @@ from intake.db import Executor, dialect_name, insert
 from intake.db.prepared import Prepared, bound
 from intake.i18n import DEFAULT_LANGUAGE
 from intake.models import Contributor, ConversationState, SenderQuota, utcnow
+from intake.tenancy import current_tenant_id
 
 # A thread of texts is kept a week, its expiry pushed back at most once a day.
 REMEMBER = timedelta(days=7)
@@ -54,6 +55,7 @@ _RESIDENT = Prepared(
         and_(
             Contributor.address_kind == bindparam("kind"),
             Contributor.address_hash == bindparam("key"),
+            Contributor.tenant_id == bindparam("tenant"),
         ),
     )
     .outerjoin(
@@ -61,6 +63,7 @@ _RESIDENT = Prepared(
         and_(
             ConversationState.channel == bindparam("channel"),
             ConversationState.key_hash == bindparam("key"),
+            ConversationState.tenant_id == bindparam("tenant"),
         ),
     )
     .outerjoin(
@@ -76,6 +79,7 @@ _STATE_COLUMNS = (
     "data",
     "updated_at",
     "expires_at",
+    "tenant_id",
 )
 
 
@@ -120,7 +124,15 @@ class Resident:
 
 def find_resident(session: Executor, channel: str, address_kind: str, key_hash: str) -> Resident:
     """Load the address's opt-out, what it sent lately and, unless it expired, its thread."""
-    row = _RESIDENT.first(session, {"channel": channel, "kind": address_kind, "key": key_hash})
+    row = _RESIDENT.first(
+        session,
+        {
+            "channel": channel,
+            "kind": address_kind,
+            "key": key_hash,
+            "tenant": current_tenant_id(),
+        },
+    )
     assert row is not None  # always one row
     (
         opted_out,
@@ -158,7 +170,7 @@ def _upsert_state(dialect: str) -> Prepared:
     changed = ("consultation_id", "language", "data", "updated_at", "expires_at")
     return Prepared(
         statement.values(bound(table, _STATE_COLUMNS)).on_conflict_do_update(
-            index_elements=[table.c.channel, table.c.key_hash],
+            index_elements=[table.c.channel, table.c.key_hash, table.c.tenant_id],
             set_={name: statement.excluded[name] for name in changed},
         )
     )
@@ -179,6 +191,7 @@ def remember(session: Executor, resident: Resident) -> None:
             "data": resident.data,
             "updated_at": now,
             "expires_at": now + REMEMBER,
+            "tenant_id": current_tenant_id(),
         },
     )
 
@@ -222,7 +235,7 @@ def locked(session: Session, channel: str, key_hash: str) -> ConversationState:
     session.execute(
         insert(session, ConversationState)
         .values(channel=channel, key_hash=key_hash, data={}, updated_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["channel", "key_hash"])
+        .on_conflict_do_nothing(index_elements=["channel", "key_hash", "tenant_id"])
     )
     query = _kept(channel, key_hash).with_for_update().execution_options(populate_existing=True)
     return session.scalars(query).one()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -11,7 +12,9 @@ from flask import Flask, request
 from jinja2 import Environment
 from werkzeug.wrappers import Response
 
+from intake.branding import accent_source
 from intake.config import Settings
+from intake.tenancy import current_tenant_id
 
 STYLE_ELEMENT = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
 TEMPLATE_SYNTAX = ("{{", "{%", "{#")
@@ -67,8 +70,15 @@ def protective_headers(app: Flask, settings: Settings) -> Callable[[Response], R
     Call it once every blueprint is registered: the policy hashes their templates' styles.
     A view that sets a stricter header of its own (originals sent to staff) keeps it.
     """
+    styles = style_hashes(app.jinja_env)
+    tenants = app.extensions["inspraak"].tenants
+
+    @functools.lru_cache(maxsize=256)
+    def policy(accent: str) -> str:
+        # The pages' static styles, and the one line giving this municipality its colour.
+        return content_policy([*styles, accent_source(accent)])
+
     headers = (
-        ("Content-Security-Policy", content_policy(style_hashes(app.jinja_env))),
         ("X-Frame-Options", "DENY"),
         ("X-Content-Type-Options", "nosniff"),
         # /r/<reference> and staff addresses must never reach another site.
@@ -79,6 +89,8 @@ def protective_headers(app: Flask, settings: Settings) -> Callable[[Response], R
     always_https = (settings.public_url or "").startswith("https:")
 
     def protect(response: Response) -> Response:
+        accent = tenants.get(current_tenant_id()).accent
+        response.headers.setdefault("Content-Security-Policy", policy(accent))
         for name, value in headers:
             response.headers.setdefault(name, value)
         # request.is_secure follows X-Forwarded-Proto only from the trusted proxies.

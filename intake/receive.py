@@ -27,6 +27,7 @@ from intake.models import (
 )
 from intake.questions import record_answers
 from intake.references import new_reference
+from intake.tenancy import current_tenant_id
 
 REFERENCE_TRIES = 8
 
@@ -69,6 +70,7 @@ _CONTRIBUTION_COLUMNS = (
     "postcode",
     "needs_person",
     "needs_person_reason",
+    "tenant_id",
 )
 
 
@@ -107,9 +109,11 @@ def _upsert_contributor(dialect: str, with_address: bool, wants_updates: bool) -
             address_confirmed=with_address,
             created_at=now,
             last_seen_at=now,
+            tenant_id=bindparam("tenant"),
         )
         .on_conflict_do_update(
-            index_elements=[table.c.address_kind, table.c.address_hash], set_=changes
+            index_elements=[table.c.address_kind, table.c.address_hash, table.c.tenant_id],
+            set_=changes,
         )
         .returning(table.c.id)
     )
@@ -133,6 +137,7 @@ def upsert_contributor(session: Executor, sender: Sender, language: str) -> int:
         "address": sender.address,
         "language": language,
         "now": utcnow(),
+        "tenant": current_tenant_id(),
     }
     return int(statement.scalar(session, parameters))
 
@@ -163,6 +168,7 @@ def _insert_contribution(
         "postcode": inbound.postcode,
         "needs_person": inbound.needs_person_reason is not None,
         "needs_person_reason": inbound.needs_person_reason,
+        "tenant_id": current_tenant_id(),
     }
     # One statement covers both races: a retried message (same channel message id) and
     # the rare reference drawn twice; only the first inserts, the others get no row back.

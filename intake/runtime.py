@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -11,6 +11,8 @@ from intake.db import Database
 from intake.plugins import Registry, discover
 from intake.spool import Replayed, Spool
 from intake.storage import MediaStore, open_media_store
+from intake.tenancy import current_tenant_id
+from intake.tenants import Directory
 
 
 @dataclass
@@ -22,6 +24,10 @@ class Runtime:
     media: MediaStore
     registry: Registry
     spool: Spool
+    tenants: Directory = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tenants = Directory(self.db)
 
     @classmethod
     def start(cls, settings: Settings | None = None, **engine_options: Any) -> Runtime:
@@ -38,6 +44,11 @@ class Runtime:
             registry=discover(settings.extra_plugins, settings),
             spool=Spool(settings.spool_dir),
         )
+
+    def tenant_settings(self) -> Settings:
+        """Return the settings as the current municipality sees them: its own Twilio
+        number, Telegram bot, sender address and public address (`intake.tenants`)."""
+        return self.tenants.settings_for(current_tenant_id(), self.settings)
 
     def replay_spool(self) -> Replayed:
         """Store what webhooks spooled while the database was away (raises if it still is)."""

@@ -38,6 +38,7 @@ from typing import Any
 from intake.db import UNAVAILABLE
 from intake.files import FILE_MODE, private_dir
 from intake.models import utcnow
+from intake.tenancy import DEFAULT_TENANT_ID, current_tenant_id, scoped
 
 log = logging.getLogger("inspraak.spool")
 SUFFIX = ".jsonl"
@@ -58,6 +59,8 @@ class Entry:
     spooled_at: str = ""
     # The keyed hash the sender's contributor row is found by (`intake.privacy`), if known.
     sender: str | None = None
+    # The municipality it was for: the replay stores it there, whatever the request said.
+    tenant: int = field(default_factory=current_tenant_id)
 
 
 class UnknownChannelError(Exception):
@@ -86,6 +89,7 @@ def _line(entry: Entry) -> bytes:
             "at": entry.spooled_at or utcnow().isoformat(),
             "payload": dict(entry.payload),
             "sender": entry.sender,
+            "tenant": entry.tenant,
         },
         ensure_ascii=False,
         sort_keys=True,
@@ -108,6 +112,7 @@ def _entry(line: bytes) -> Entry:
             inner["payload"],
             inner["at"],
             inner.get("sender"),
+            int(inner.get("tenant", DEFAULT_TENANT_ID)),
         )
     except (json.JSONDecodeError, KeyError, TypeError, UnicodeError) as error:
         raise ValueError(f"unreadable line ({type(error).__name__})") from None
@@ -291,7 +296,8 @@ class Spool:
                 self._set_aside(path, number, line, str(error), done)
                 continue
             try:
-                replayer(entry)
+                with scoped(entry.tenant):
+                    replayer(entry)
             except Exception as error:
                 if isinstance(error, UNAVAILABLE):
                     # Keep this entry and the rest for the next replay.

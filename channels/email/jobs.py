@@ -14,7 +14,7 @@ STOP_PATH = "/hooks/email/stop/"
 
 def send(runtime: Runtime, address: str, body: str, about: Outgoing) -> str:
     """Mail `body` to `address` in the resident's language; return the mail's Message-ID."""
-    settings = runtime.settings
+    settings = runtime.tenant_settings()
     if settings.smtp_url is None or settings.mail_from is None or settings.public_url is None:
         raise PermanentJobError("e-mail is not configured (INSPRAAK_SMTP_URL)")
     stop_url = (

@@ -18,6 +18,7 @@ from channels.email.oauth import TokenSource, xoauth2
 from intake.db import UNAVAILABLE
 from intake.errors import describe
 from intake.runtime import Runtime
+from intake.tenancy import DEFAULT_TENANT_ID, scoped
 
 log = logging.getLogger("inspraak.email")
 PAUSE_SECONDS = 30.0
@@ -95,7 +96,12 @@ class Poller:
         # Of a mail too large, only its start: enough to know who wrote, and in which language.
         raw = mailbox.fetch(uid, first=PEEK_BYTES if too_large else None)
         mail = read_mail(raw)
-        with self.runtime.db.session() as session:
+        # One mailbox serves every municipality: the address it was sent to says whose it is.
+        addressed = self.runtime.tenants.by_address(mail.recipients)
+        with (
+            scoped(addressed.id if addressed else DEFAULT_TENANT_ID),
+            self.runtime.db.session() as session,
+        ):
             if too_large:
                 outcome = refuse_large(session, self.runtime, mail)
             else:

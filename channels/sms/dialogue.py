@@ -29,6 +29,7 @@ from intake.inbound import Inbound, Sender
 from intake.language import detect
 from intake.models import ClosedQuestion, Consultation, Contribution, Contributor, utcnow
 from intake.receive import receive, upsert_contributor
+from intake.tenancy import current_tenant_id
 
 _STORED = Prepared(
     select(Contribution.reference, Contribution.language).where(
@@ -40,7 +41,10 @@ _LANGUAGE = Prepared(select(Contribution.language).where(Contribution.id == bind
 _STATUS = Prepared(
     select(Contribution.status, Contributor.address_hash)
     .join(Contributor, Contribution.contributor_id == Contributor.id)
-    .where(Contribution.reference == bindparam("reference"))
+    .where(
+        Contribution.reference == bindparam("reference"),
+        Contribution.tenant_id == bindparam("tenant"),
+    )
 )
 _CONTRIBUTOR = Prepared(
     select(Contribution.contributor_id).where(Contribution.id == bindparam("id"))
@@ -297,7 +301,7 @@ def _status(session: Executor, resident: Resident, command: Command) -> Plan:
     if command.reference is None:
         plan.reply = _say(language, texts.status_usage)
         return plan
-    found = _STATUS.first(session, {"reference": command.reference})
+    found = _STATUS.first(session, {"reference": command.reference, "tenant": current_tenant_id()})
     if found is None or not hmac.compare_digest(found[1], resident.key_hash):
         plan.reply = _say(language, texts.not_found, command.reference)
     else:

@@ -14,6 +14,7 @@ from channels.telegram import client
 from channels.telegram.poller import Poller
 from intake.cli.state import State, pass_state
 from intake.config import Settings
+from intake.tenancy import current_tenant_id
 
 SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 WEBHOOK_PATH = "/hooks/telegram"
@@ -25,7 +26,8 @@ def _fail(message: str) -> NoReturn:
 
 
 def _settings(state: State) -> Settings:
-    settings = state.runtime.settings
+    # With --tenant, the municipality's own bot, secret and address.
+    settings = state.runtime.tenant_settings()
     if not settings.telegram_bot_token:
         _fail("TELEGRAM_BOT_TOKEN is not set: the Telegram channel is off.")
     return settings
@@ -46,7 +48,8 @@ def set_webhook(state: State) -> None:
     secret = settings.telegram_webhook_secret or ""
     if not SECRET.match(secret):
         _fail("TELEGRAM_WEBHOOK_SECRET must be 1-256 letters, digits, _ or -.")
-    url = f"{settings.public_url}{WEBHOOK_PATH}"
+    own_path = state.runtime.tenants.get(current_tenant_id()).telegram_path
+    url = f"{settings.public_url}{WEBHOOK_PATH}" + (f"/{own_path}" if own_path else "")
     try:
         client.set_webhook(settings, url, secret)
     except TelegramError as error:

@@ -34,7 +34,7 @@ log = logging.getLogger("inspraak.telegram")
 
 def send(runtime: Runtime, address: str, body: str) -> str:
     """Send a plain message to a chat (the sender of channel "telegram")."""
-    return client.send_message(runtime.settings, address, body)
+    return client.send_message(runtime.tenant_settings(), address, body)
 
 
 def prompt_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> None:
@@ -46,7 +46,9 @@ def prompt_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) ->
         return
     buttons = [[(label, data) for label, data in row] for row in payload["buttons"]]
     try:
-        client.send_message(ctx.runtime.settings, contributor.address, payload["text"], buttons)
+        client.send_message(
+            ctx.runtime.tenant_settings(), contributor.address, payload["text"], buttons
+        )
     except RecipientGoneError:
         contributor.unreachable = True
         contributor.address = None
@@ -57,7 +59,7 @@ def edit_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> N
     contributor = session.get(Contributor, payload["contributor_id"])
     if contributor is None or contributor.address is None or contributor.unreachable:
         return
-    settings = ctx.runtime.settings
+    settings = ctx.runtime.tenant_settings()
     try:
         client.edit_message(settings, contributor.address, payload["message_id"], payload["text"])
     except RecipientGoneError:
@@ -72,7 +74,7 @@ def fetch_media_job(session: Session, payload: Mapping[str, Any], ctx: JobContex
         session,
         ctx,
         contribution_id,
-        lambda: client.remote_file(ctx.runtime.settings, payload["file_id"]),
+        lambda: client.remote_file(ctx.runtime.tenant_settings(), payload["file_id"]),
         done=lambda reading, found: _waiting_file(reading, found) is None,
     )
     if isinstance(outcome, Missing):

@@ -21,7 +21,7 @@ def telegram_webhook(view: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(view)
     def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
-        settings = runtime().settings
+        settings = runtime().tenant_settings()
         if not settings.telegram_bot_token:
             abort(404)
         expected = settings.telegram_webhook_secret or ""

@@ -22,6 +22,7 @@ from intake.db import UNAVAILABLE
 from intake.errors import describe
 from intake.runtime import Runtime
 from intake.spool import Entry
+from intake.tenancy import enter
 
 blueprint = Blueprint(CHANNEL, __name__)
 log = logging.getLogger("inspraak.telegram")
@@ -55,6 +56,16 @@ def webhook() -> Response:
     return jsonify({"method": immediate.method, **immediate.params})
 
 
+@blueprint.post("/hooks/telegram/<path>")
+def tenant_webhook(path: str) -> Response:
+    """Take an update sent to a municipality's own bot, at the path given to that bot."""
+    tenant = runtime().tenants.by_telegram_path(path)
+    if tenant is None:
+        abort(404)
+    enter(tenant.id)
+    return webhook()
+
+
 def replay(rt: Runtime, entry: Entry) -> None:
     """Store a spooled update as the webhook would have; its replies are queued as usual."""
     update = Update.de_json(dict(entry.payload), None)
@@ -63,4 +74,4 @@ def replay(rt: Runtime, entry: Entry) -> None:
         session.commit()
     # A button's spinner was stopped when the update was spooled, and its query has expired.
     if immediate is not None and immediate.method != "answerCallbackQuery":
-        client.call_now(rt.settings, immediate.method, immediate.params)
+        client.call_now(rt.tenant_settings(), immediate.method, immediate.params)

@@ -89,8 +89,9 @@ def twilio_client(settings: Settings) -> Iterator[Client]:
         http.close()
 
 
-def _origin(settings: Settings) -> str:
-    origin = settings.twilio_from_number
+def _origin(runtime: Runtime) -> str:
+    # A municipality of a shared installation answers from its own first number.
+    origin = runtime.tenant_settings().twilio_from_number
     if origin is None:
         raise TwilioNotConfiguredError("TWILIO_FROM_NUMBER is not set")
     return origin
@@ -99,7 +100,7 @@ def _origin(settings: Settings) -> str:
 def send_message(runtime: Runtime, to: str, body: str, *, whatsapp: bool = False) -> str:
     """Send `body` to a number by SMS or on WhatsApp; return Twilio's message sid."""
     settings = runtime.settings
-    origin = _origin(settings)
+    origin = _origin(runtime)
     prefix = WHATSAPP_PREFIX if whatsapp else ""
     sender = (
         {"messaging_service_sid": origin} if origin.startswith("MG") else {"from_": prefix + origin}
@@ -126,7 +127,7 @@ def find_sent_message(
     before sending again, so that a send whose answer was lost is not repeated.
     """
     settings = runtime.settings
-    origin = _origin(settings)
+    origin = _origin(runtime)
     prefix = WHATSAPP_PREFIX if whatsapp else ""
     sender = {} if origin.startswith("MG") else {"from_": prefix + origin}
     earliest = since - CLOCK_SKEW

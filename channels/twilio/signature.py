@@ -12,6 +12,7 @@ from flask import Request, abort, request
 from twilio.request_validator import RequestValidator, compare, remove_port
 
 from intake.current import runtime
+from intake.tenancy import enter
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
 log = logging.getLogger("inspraak.twilio")
@@ -19,11 +20,19 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def signed_url(request: Request, public_url: str | None) -> str:
-    """Return the URL Twilio called: the public base behind a proxy, else the request's own."""
-    base = public_url or f"{request.scheme}://{request.host}{request.script_root}"
+def signed_urls(request: Request, public_url: str | None) -> list[str]:
+    """Return the URLs Twilio may have called: under the public base behind a proxy, else
+    the request's own; and a municipality's own host name, which the public base does not
+    name."""
     query = request.query_string.decode("latin-1")
-    return f"{base}{request.path}" + (f"?{query}" if query else "")
+    path = f"{request.script_root}{request.path}" + (f"?{query}" if query else "")
+    own = f"{request.scheme}://{request.host}{path}"
+    if not public_url:
+        return [own]
+    urls = [f"{public_url.rstrip('/')}{path}"]
+    if runtime().tenants.by_host(request.host) is not None:
+        urls.append(own)
+    return urls
 
 
 def is_signed(request: Request, auth_token: str, public_url: str | None) -> bool:
@@ -32,14 +41,15 @@ def is_signed(request: Request, auth_token: str, public_url: str | None) -> bool
     if not signature:
         return False
     validator = RequestValidator(auth_token)
-    url = signed_url(request, public_url)
+    urls = signed_urls(request, public_url)
     # `validate` accepts the signature of the URL without its port or of the URL with it,
     # and computes both every time. Twilio signs the first for every usual URL: check it
     # alone first; only a request it fails goes through the library's whole check.
-    without_port = remove_port(urlparse(url))
-    if compare(validator.compute_signature(without_port, request.form), signature):
-        return True
-    return bool(validator.validate(url, request.form, signature))
+    for url in urls:
+        without_port = remove_port(urlparse(url))
+        if compare(validator.compute_signature(without_port, request.form), signature):
+            return True
+    return any(validator.validate(url, request.form, signature) for url in urls)
 
 
 def twilio_webhook(view: Callable[P, R]) -> Callable[P, R]:
@@ -53,6 +63,10 @@ def twilio_webhook(view: Callable[P, R]) -> Callable[P, R]:
         if not is_signed(request, settings.twilio_auth_token, settings.public_url):
             log.warning("refused a Twilio webhook to %s without a valid signature", request.path)
             abort(403)
+        # The number called or texted names the municipality (see `intake.tenants`).
+        called = runtime().tenants.by_number(request.form.get("To"))
+        if called is not None:
+            enter(called.id)
         return view(*args, **kwargs)
 
     return guarded

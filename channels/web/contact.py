@@ -22,11 +22,15 @@ from intake.db.prepared import Prepared
 from intake.i18n import gettext as _
 from intake.models import Contribution
 from intake.receive import Receipt
+from intake.tenancy import current_tenant_id
 
 # Everyone at a kiosk shares its network address: it may send more, though still not a flood.
 KIOSK_RATE_FACTOR = 6
 _BY_REFERENCE = Prepared(
-    select(Contribution.id).where(Contribution.reference == bindparam("reference"))
+    select(Contribution.id).where(
+        Contribution.reference == bindparam("reference"),
+        Contribution.tenant_id == bindparam("tenant"),
+    )
 )
 _REFERENCE = Prepared(select(Contribution.reference).where(Contribution.id == bindparam("id")))
 
@@ -135,7 +139,9 @@ def too_many() -> tuple[str, int]:
 
 
 def _found(connection: Connection, reference: str | None) -> int | None:
-    return _BY_REFERENCE.scalar(connection, {"reference": reference}) if reference else None
+    if not reference:
+        return None
+    return _BY_REFERENCE.scalar(connection, {"reference": reference, "tenant": current_tenant_id()})
 
 
 def look_up(reference: str | None, *, kiosk: bool = False) -> Looked | None:

@@ -12,7 +12,8 @@ from intake.cli.backup import backup, restore
 from intake.cli.data import consultation, db, demo, user
 from intake.cli.serving import run, serve, worker
 from intake.cli.spool import spool
-from intake.cli.state import pass_state
+from intake.cli.state import State, pass_state
+from intake.cli.tenants import tenant
 from intake.config import ConfigError
 from intake.files import private_umask
 from intake.plugins import discover
@@ -23,8 +24,16 @@ __all__ = ["main", "pass_state"]
 def _group() -> click.Group:
     @click.group(help="Inspraak: one queue for every resident's voice.")
     @click.option("-v", "--verbose", is_flag=True, help="Log more detail.")
-    def cli(verbose: bool) -> None:
+    @click.option(
+        "--tenant",
+        envvar="INSPRAAK_TENANT",
+        metavar="SLUG",
+        help="The municipality to work for, on an installation several share.",
+    )
+    @click.pass_context
+    def cli(context: click.Context, verbose: bool, tenant: str | None) -> None:
         logs.configure(logging.DEBUG if verbose else logging.INFO)
+        context.ensure_object(State).tenant_slug = tenant
 
     for command in (
         db,
@@ -37,6 +46,7 @@ def _group() -> click.Group:
         backup,
         restore,
         spool,
+        tenant,
     ):
         cli.add_command(command)
     # Plugins (channels, engines, admin) add their own commands, e.g. `forms` or `scans`.

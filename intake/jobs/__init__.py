@@ -20,6 +20,7 @@ from intake.db import Executor
 from intake.errors import SafeError
 from intake.models import Contribution, Job, JobLane, JobStatus, utcnow
 from intake.models.base import UTCDateTime
+from intake.tenancy import DEFAULT_TENANT_ID, every_tenant
 
 BACKOFF_BASE_SECONDS = 5
 BACKOFF_CAP_SECONDS = 3600
@@ -38,6 +39,7 @@ class ClaimedJob:
     payload: Mapping[str, Any]
     attempts: int
     max_attempts: int
+    tenant_id: int = DEFAULT_TENANT_ID
 
 
 # Job kinds their plugins declare heavy (filled as plugins register, at start-up).
@@ -170,8 +172,9 @@ def _claim_statement() -> Any:
             lease_until=bindparam("lease_until", type_=UTCDateTime()),
             leased_by=bindparam("worker"),
         )
-        .returning(Job.id, Job.kind, Job.payload, Job.attempts, Job.max_attempts)
-        .execution_options(synchronize_session=False)
+        .returning(Job.id, Job.kind, Job.payload, Job.attempts, Job.max_attempts, Job.tenant_id)
+        # A worker serves every municipality; the job then runs for its own (`tenant_id`).
+        .execution_options(synchronize_session=False, **every_tenant())
     )
 
 
@@ -193,7 +196,7 @@ def claim_next_job(session: Session, worker_id: str, lease_seconds: int) -> Clai
     session.commit()
     if row is None:
         return None
-    return ClaimedJob(row.id, row.kind, row.payload, row.attempts, row.max_attempts)
+    return ClaimedJob(row.id, row.kind, row.payload, row.attempts, row.max_attempts, row.tenant_id)
 
 
 def bury_exhausted_jobs(session: Session) -> int:
@@ -203,7 +206,7 @@ def bury_exhausted_jobs(session: Session) -> int:
         update(Job)
         .where(_RUNNING, Job.lease_until < now, Job.attempts >= Job.max_attempts)
         .values(status=JobStatus.DEAD, finished_at=now, last_error="attempts exhausted")
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **every_tenant())
     )
     return result.rowcount or 0
 
@@ -214,7 +217,7 @@ def extend_lease(session: Session, job_id: int, worker_id: str, lease_seconds: i
         update(Job)
         .where(Job.id == job_id, Job.leased_by == worker_id, Job.status == JobStatus.RUNNING)
         .values(lease_until=utcnow() + timedelta(seconds=lease_seconds))
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **every_tenant())
     )
     return bool(result.rowcount)
 
@@ -225,7 +228,7 @@ def complete_job(session: Session, job_id: int) -> None:
         update(Job)
         .where(Job.id == job_id)
         .values(status=JobStatus.DONE, finished_at=utcnow(), lease_until=None, last_error=None)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **every_tenant())
     )
 
 
@@ -253,7 +256,7 @@ def fail_job(session: Session, job: ClaimedJob, error: str, *, permanent: bool =
             run_after=now + backoff(job.attempts),
             finished_at=now if dead else None,
         )
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **every_tenant())
     )
     return status
 
@@ -270,7 +273,7 @@ def release_job(session: Session, job_id: int, worker_id: str) -> bool:
             leased_by=None,
             run_after=utcnow(),
         )
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **every_tenant())
     )
     return bool(result.rowcount)
 

@@ -28,6 +28,7 @@ from intake.jobs import (
 from intake.models import WorkerHeartbeat, utcnow
 from intake.plugins import JobContext
 from intake.runtime import Runtime
+from intake.tenancy import scoped
 
 log = logging.getLogger("inspraak.worker")
 HEARTBEAT_SECONDS = 10
@@ -120,6 +121,10 @@ class Worker:
 
     def run_job(self, job: ClaimedJob) -> None:
         """Run one claimed job; its work and its completion commit together."""
+        with scoped(job.tenant_id):
+            self._run_job(job)
+
+    def _run_job(self, job: ClaimedJob) -> None:
         handler = self.runtime.registry.job_handlers.get(job.kind)
         stop_renewing = self._keep_lease(job.id)
         try:

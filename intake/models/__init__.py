@@ -33,6 +33,7 @@ from intake.models.results import (
 )
 from intake.models.review import ContributionTag, ReviewNote, ReviewState, Tag, TextRevision
 from intake.models.staff import AuditEvent, Role, StaffGrant, StaffSession, StaffUser
+from intake.models.tenant import DEFAULT_TENANT_ID, Tenant, TenantOwned
 
 __all__ = [
     "Answer",
@@ -52,6 +53,7 @@ __all__ = [
     "Contributor",
     "ConversationState",
     "ErasedMessage",
+    "DEFAULT_TENANT_ID",
     "Decision",
     "Job",
     "JobLane",
@@ -68,6 +70,8 @@ __all__ = [
     "StaffSession",
     "StaffUser",
     "Tag",
+    "Tenant",
+    "TenantOwned",
     "TextOrigin",
     "TextRevision",
     "Theme",

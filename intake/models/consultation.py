@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.models.base import Base, utcnow
+from intake.models.tenant import TenantOwned
 
 
 class ConsultationStatus(enum.StrEnum):
@@ -17,18 +18,24 @@ class ConsultationStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
-class Consultation(Base):
+class Consultation(TenantOwned, Base):
     """A question a municipality puts to its residents, open for a while."""
 
     __tablename__ = "consultation"
+    # Each municipality names its consultations, keywords and menu digits freely.
+    __table_args__ = (
+        UniqueConstraint("slug", "tenant_id"),
+        UniqueConstraint("sms_keyword", "tenant_id"),
+        UniqueConstraint("phone_digit", "tenant_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    slug: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default=ConsultationStatus.DRAFT)
     opens_at: Mapped[datetime | None]
     closes_at: Mapped[datetime | None]
-    sms_keyword: Mapped[str | None] = mapped_column(String(32), unique=True)
-    phone_digit: Mapped[str | None] = mapped_column(String(1), unique=True)
+    sms_keyword: Mapped[str | None] = mapped_column(String(32))
+    phone_digit: Mapped[str | None] = mapped_column(String(1))
     retention_days: Mapped[int] = mapped_column(default=365)
     # Whether staff put the closed questions' counts on the public results page.
     closed_results_public: Mapped[bool] = mapped_column(default=False)
@@ -56,7 +63,7 @@ class Consultation(Base):
         return not (self.closes_at and now >= self.closes_at)
 
 
-class ConsultationText(Base):
+class ConsultationText(TenantOwned, Base):
     """A consultation's title, question and description in one language."""
 
     __tablename__ = "consultation_text"

@@ -8,9 +8,10 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.models.base import Base, utcnow
+from intake.models.tenant import TenantOwned
 
 
-class ContactConfirmation(Base):
+class ContactConfirmation(TenantOwned, Base):
     """A phone number or e-mail address given with one contribution, not yet proven.
 
     Anyone can type anyone's number, so it is kept apart from the residents: nothing but

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.models.base import Base, utcnow
 from intake.models.consultation import Consultation
+from intake.models.tenant import TenantOwned
 
 if TYPE_CHECKING:
     from intake.models.questions import Answer
@@ -32,11 +33,13 @@ class TextOrigin(enum.StrEnum):
     NONE = "none"
 
 
-class Contributor(Base):
+class Contributor(TenantOwned, Base):
     """A resident, known only by a keyed hash of their address on a channel."""
 
     __tablename__ = "contributor"
-    __table_args__ = (UniqueConstraint("address_kind", "address_hash"),)
+    # One resident per municipality: the same number texting two municipalities is two
+    # residents, each known only to its own staff.
+    __table_args__ = (UniqueConstraint("address_kind", "address_hash", "tenant_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     address_kind: Mapped[str] = mapped_column(String(16))
@@ -55,13 +58,13 @@ class Contributor(Base):
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Contribution(Base):
+class Contribution(TenantOwned, Base):
     """One resident's voice on one consultation, whatever channel it came through."""
 
     __tablename__ = "contribution"
     __table_args__ = (
         UniqueConstraint("channel", "channel_message_id"),
-        Index("ix_contribution_queue", "received_at", "id"),
+        Index("ix_contribution_queue", "tenant_id", "received_at", "id"),
         # The staff search finds words anywhere in the text; on PostgreSQL a trigram index
         # answers that without reading every row. SQLite scans (one municipality's size).
         Index(
@@ -104,7 +107,7 @@ class Contribution(Base):
     )
 
 
-class Attachment(Base):
+class Attachment(TenantOwned, Base):
     """An original kept as evidence: a recording, a scan, a photo, a field crop."""
 
     __tablename__ = "attachment"

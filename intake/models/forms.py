@@ -8,13 +8,14 @@ from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.models.base import Base, utcnow
+from intake.models.tenant import TenantOwned
 
 
-class PrintedForm(Base):
+class PrintedForm(TenantOwned, Base):
     """One printed version of a consultation's form, in one language and variant."""
 
     __tablename__ = "printed_form"
-    __table_args__ = (UniqueConstraint("slug", "language", "large_print", "version"),)
+    __table_args__ = (UniqueConstraint("slug", "language", "large_print", "version", "tenant_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The slug, not a foreign key: a scan names its form by the slug in its QR code.

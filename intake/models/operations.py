@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.models.base import Base, utcnow
+from intake.models.tenant import TenantOwned
 
 
 class JobStatus(enum.StrEnum):
@@ -31,7 +32,7 @@ class JobLane(enum.IntEnum):
     HEAVY = 1
 
 
-class Job(Base):
+class Job(TenantOwned, Base):
     """Slow work (downloads, transcription, OCR, replies) done later by a worker.
 
     Workers take ready jobs in (lane, sender_rank, run_after, id) order, read straight off
@@ -96,7 +97,7 @@ class WorkerHeartbeat(Base):
     jobs_done: Mapped[int] = mapped_column(default=0)
 
 
-class OutboundMessage(Base):
+class OutboundMessage(TenantOwned, Base):
     """A reply or update to a resident, sent through their own channel by a job."""
 
     __tablename__ = "outbound_message"
@@ -125,11 +126,11 @@ class OutboundMessage(Base):
     sent_at: Mapped[datetime | None]
 
 
-class ConversationState(Base):
+class ConversationState(TenantOwned, Base):
     """Where a dialogue stands (SMS thread, phone call, Telegram chat), keyed by a hash."""
 
     __tablename__ = "conversation_state"
-    __table_args__ = (UniqueConstraint("channel", "key_hash"),)
+    __table_args__ = (UniqueConstraint("channel", "key_hash", "tenant_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.models.base import Base, utcnow
 from intake.models.consultation import Consultation
+from intake.models.tenant import TenantOwned
 
 
 class QuestionKind(enum.StrEnum):
@@ -19,7 +20,7 @@ class QuestionKind(enum.StrEnum):
     SCALE = "scale"
 
 
-class ClosedQuestion(Base):
+class ClosedQuestion(TenantOwned, Base):
     """One version of a closed question: its texts and options in every language.
 
     A question keeps its `key` across versions; an edit after the first answer retires the
@@ -64,7 +65,7 @@ def _in(texts: dict[str, Any], language: str) -> str:
     return ""
 
 
-class Answer(Base):
+class Answer(TenantOwned, Base):
     """A contribution's answer to one version of a closed question, with how it was given."""
 
     __tablename__ = "answer"

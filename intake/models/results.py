@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.models.base import Base, utcnow
 from intake.models.staff import StaffUser
+from intake.models.tenant import TenantOwned
 
 
 class ThemeStatus(enum.StrEnum):
@@ -23,7 +24,7 @@ class ThemeAssignment(enum.StrEnum):
     STAFF = "staff"
 
 
-class Theme(Base):
+class Theme(TenantOwned, Base):
     """A group of contributions about the same thing, found by the machine or made by staff."""
 
     __tablename__ = "theme"
@@ -48,7 +49,7 @@ class Theme(Base):
         return ", ".join(self.top_terms[:3])
 
 
-class ContributionTheme(Base):
+class ContributionTheme(TenantOwned, Base):
     """The one theme a contribution belongs to, and who put it there."""
 
     __tablename__ = "contribution_theme"
@@ -64,7 +65,7 @@ class ContributionTheme(Base):
     theme: Mapped[Theme] = relationship()
 
 
-class ContributionLink(Base):
+class ContributionLink(TenantOwned, Base):
     """Two contributions staff linked: the same person or the same matter, through two channels."""
 
     __tablename__ = "contribution_link"
@@ -82,7 +83,7 @@ class ContributionLink(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Decision(Base):
+class Decision(TenantOwned, Base):
     """The municipality's response or a decision taken with the input, with its date."""
 
     __tablename__ = "decision"

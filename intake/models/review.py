@@ -4,24 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.models.base import Base, utcnow
 from intake.models.contribution import Contribution
 from intake.models.staff import StaffUser
+from intake.models.tenant import TenantOwned
 
 
-class Tag(Base):
+class Tag(TenantOwned, Base):
     """A word staff use to group contributions ("bomen", "verkeer")."""
 
     __tablename__ = "tag"
+    __table_args__ = (UniqueConstraint("name", "tenant_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
 
 
-class ContributionTag(Base):
+class ContributionTag(TenantOwned, Base):
     """One tag on one contribution."""
 
     __tablename__ = "contribution_tag"
@@ -36,7 +38,7 @@ class ContributionTag(Base):
     tag: Mapped[Tag] = relationship(lazy="joined")
 
 
-class TextRevision(Base):
+class TextRevision(TenantOwned, Base):
     """A text a contribution had before staff corrected it (the machine's version first)."""
 
     __tablename__ = "text_revision"
@@ -56,7 +58,7 @@ class TextRevision(Base):
     replaced_by: Mapped[StaffUser | None] = relationship(lazy="joined")
 
 
-class ReviewNote(Base):
+class ReviewNote(TenantOwned, Base):
     """A note for colleagues about a contribution; residents never see it."""
 
     __tablename__ = "review_note"
@@ -72,7 +74,7 @@ class ReviewNote(Base):
     author: Mapped[StaffUser | None] = relationship(lazy="joined")
 
 
-class ReviewState(Base):
+class ReviewState(TenantOwned, Base):
     """Who a contribution is assigned to, why it has its status, what it duplicates."""
 
     __tablename__ = "review_state"

@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.models.base import Base, utcnow
+from intake.models.tenant import TenantOwned
 
 
 class Role(enum.StrEnum):
@@ -18,13 +19,18 @@ class Role(enum.StrEnum):
     VIEWER = "viewer"
 
 
-class StaffUser(Base):
+class StaffUser(TenantOwned, Base):
     """A municipal staff member or volunteer who reviews contributions."""
 
     __tablename__ = "staff_user"
+    # Staff belong to one municipality; the same e-mail may work for two, as two accounts.
+    __table_args__ = (
+        UniqueConstraint("email", "tenant_id"),
+        UniqueConstraint("oidc_subject", "tenant_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(255), unique=True)
+    email: Mapped[str] = mapped_column(String(255))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default=Role.VIEWER)
     active: Mapped[bool] = mapped_column(default=True)
@@ -32,10 +38,10 @@ class StaffUser(Base):
     last_login_at: Mapped[datetime | None]
     # The OpenID provider's subject ("sub") of an account that signs in there; None for
     # local accounts. Matched on every sign-in: an e-mail address can change hands.
-    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
 
 
-class StaffGrant(Base):
+class StaffGrant(TenantOwned, Base):
     """What a non-admin may do in one consultation, or in all (consultation_id None)."""
 
     __tablename__ = "staff_grant"
@@ -51,7 +57,7 @@ class StaffGrant(Base):
     role: Mapped[str] = mapped_column(String(16))
 
 
-class StaffSession(Base):
+class StaffSession(TenantOwned, Base):
     """A signed-in browser: its cookie holds a random token, this row only the token's hash."""
 
     __tablename__ = "staff_session"
@@ -66,7 +72,7 @@ class StaffSession(Base):
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
-class AuditEvent(Base):
+class AuditEvent(TenantOwned, Base):
     """Who did what to which record, and when; never the personal data itself."""
 
     __tablename__ = "audit_event"

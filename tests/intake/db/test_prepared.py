@@ -62,7 +62,7 @@ def test_a_statement_that_leaves_values_to_column_defaults_is_refused(session: S
 def test_database_errors_are_sqlalchemys(session: Session) -> None:
     table = Contribution.__table__
     columns = ["reference", "channel", "received_at", "language", "status", "text"]
-    columns += ["text_origin", "answers", "needs_person", "consultation_id"]
+    columns += ["text_origin", "answers", "needs_person", "consultation_id", "tenant_id"]
     statement = Prepared(insert(table).values(bound(table, columns)))
     values = {
         "reference": "K7M-4PQ",
@@ -75,6 +75,7 @@ def test_database_errors_are_sqlalchemys(session: Session) -> None:
         "answers": {},
         "needs_person": False,
         "consultation_id": 999_999,
+        "tenant_id": 1,
     }
     with pytest.raises(IntegrityError):
         statement.rows(session, values)
