@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -23,7 +24,7 @@ from intake.tenant_setup import TenantChanges, TenantSetupError, add_tenant, cha
 from tests.channels.sms.conftest import PUBLIC_URL, post_signed
 from tests.conftest import make_settings
 from tests.support.telegram import SECRET, TOKEN, fake_bots, message
-from tests.support.twilio import FakeTwilio, fake_twilio, message_params
+from tests.support.twilio import ACCOUNT_SID, FakeTwilio, fake_twilio, message_params, new_sid, sign
 from tests.tenancy.conftest import B_HOST, B_NUMBER, PIXEL, add_b, browser_on
 
 B_BOT = "7000000001:AAH-gemeente-b-bot-token-0123456789ab"
@@ -210,3 +211,57 @@ def test_a_municipalitys_own_bot_posts_to_its_own_path(tmp_path: Path) -> None:
 
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def test_a_call_hung_up_before_the_end_stays_with_the_municipality_called(
+    tmp_path: Path, twilio: FakeTwilio
+) -> None:
+    runtime = Runtime.start(
+        make_settings(tmp_path / "data", **twilio.env(INSPRAAK_PUBLIC_URL=PUBLIC_URL))
+    )
+    try:
+        upgrade(runtime.db.engine)
+        b = add_b(runtime)
+        with scoped(b), runtime.db.session() as session:
+            seed_demo(session)
+            session.commit()
+        client = create_app(runtime_=runtime).test_client()
+        call = {"AccountSid": ACCOUNT_SID, "CallSid": new_sid("CA"), "From": "+32470555003"}
+
+        def post(url: str, params: dict[str, str]) -> str:
+            path = url.removeprefix(PUBLIC_URL)
+            signed = {"X-Twilio-Signature": sign(url, params)}
+            return client.post(path, data=params, headers=signed).get_data(as_text=True)
+
+        called = {**call, "To": B_NUMBER}
+        greeting = ET.fromstring(post(f"{PUBLIC_URL}/hooks/twilio/voice", called))
+        gather = greeting.find("Gather")
+        assert gather is not None
+        question = ET.fromstring(post(gather.attrib["action"], {**called, "Digits": "1"}))
+        record = question.find("Record")
+        assert record is not None
+        # The caller speaks and hangs up: only the recording's callback comes, without To.
+        sid, url = twilio.add_recording(b"RIFF$\x00\x00\x00WAVEfmt ")
+        callback = record.attrib["recordingStatusCallback"]
+        assert "tenant=gemeente-b" in callback
+        status = {**call, "RecordingSid": sid, "RecordingUrl": url, "RecordingDuration": "4"}
+        post(callback, {**status, "RecordingStatus": "completed"})
+        with runtime.db.session() as session:
+            rows = session.execute(
+                select(Contribution.tenant_id, Contribution.channel).execution_options(
+                    **every_tenant()
+                )
+            ).all()
+        assert rows == [(b, "voice")]
+        # Without the (signed) name, the same callback is refused, not filed elsewhere.
+        forged = callback.replace("tenant=gemeente-b", "tenant=default")
+        assert (
+            client.post(
+                forged.removeprefix(PUBLIC_URL),
+                data=status,
+                headers={"X-Twilio-Signature": sign(callback, status)},
+            ).status_code
+            == 403
+        )
+    finally:
+        runtime.db.dispose()
