@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 from intake import questions
 from intake.db import Executor
 from intake.i18n import LANGUAGES
-from intake.models import Consultation, ConsultationStatus, ConsultationText
+from intake.models import Consultation, ConsultationStatus, ConsultationText, Tenant
+from intake.models.tenant import DEFAULT_RETENTION_DAYS
+from intake.tenancy import current_tenant_id
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 CACHE_SECONDS = 5.0
@@ -112,6 +114,12 @@ def _datetime(value: Any, field: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def _own_retention(session: Session) -> int:
+    """Return the municipality's retention: a consultation's when it names none."""
+    tenant = session.get(Tenant, current_tenant_id())
+    return tenant.retention_days if tenant is not None else DEFAULT_RETENTION_DAYS
+
+
 def save(session: Session, data: Mapping[str, Any]) -> Consultation:
     """Create or update a consultation from plain data (as in the TOML file); flush only."""
     slug = str(data.get("slug", ""))
@@ -139,7 +147,8 @@ def save(session: Session, data: Mapping[str, Any]) -> Consultation:
     consultation.status = status
     consultation.opens_at = _datetime(data.get("opens_at"), "opens_at")
     consultation.closes_at = _datetime(data.get("closes_at"), "closes_at")
-    consultation.retention_days = int(data.get("retention_days", 365))
+    if "retention_days" in data or consultation.id is None:
+        consultation.retention_days = int(data.get("retention_days") or _own_retention(session))
     by_language = {t.language: t for t in consultation.texts}
     for language, fields in texts.items():
         if not fields.get("title") or not fields.get("question"):

@@ -25,6 +25,7 @@ from intake.models import (
     Tenant,
     utcnow,
 )
+from intake.models.tenant import DEFAULT_RETENTION_DAYS
 from intake.personal import is_personal_evidence, only_personal, without_personal
 from intake.references import normalise_reference
 from intake.runtime import Runtime
@@ -32,7 +33,6 @@ from intake.spool import KEEP_DAYS, Spool
 from intake.storage import MediaStore
 from intake.tenancy import current_tenant_id, every_tenant
 
-DEFAULT_RETENTION_DAYS = 365
 DEFAULT_CONTACT_DAYS = 30
 # Callers are known by the hash of the number their calls showed (see channels/voice).
 HASHED_AS = {"caller": "phone"}

@@ -14,10 +14,11 @@ from admin.auth import requires
 from admin.blueprint import blueprint
 from admin.replies import announce
 from intake import consultations as service
-from intake.current import db_session
+from intake.current import db_session, runtime
 from intake.i18n import LANGUAGES
 from intake.i18n import gettext as _
 from intake.models import Consultation, ConsultationStatus, Contribution, Role, utcnow
+from intake.tenancy import current_tenant_id
 
 TEXT_FIELDS = ("title", "question", "description")
 
@@ -31,7 +32,8 @@ def _consultation(consultation_id: int) -> Consultation:
 
 def _form_data(consultation: Consultation | None) -> dict[str, Any]:
     if consultation is None:
-        return {"status": "draft", "retention_days": 365, "texts": {}}
+        own = runtime().tenants.get(current_tenant_id()).retention_days
+        return {"status": "draft", "retention_days": own, "texts": {}}
     return {
         "slug": consultation.slug,
         "status": consultation.status,
@@ -59,7 +61,7 @@ def _posted(slug: str) -> dict[str, Any]:
         "phone_digit": form.get("phone_digit", "").strip() or None,
         "opens_at": form.get("opens_at", "").strip() or None,
         "closes_at": form.get("closes_at", "").strip() or None,
-        "retention_days": int(retention) if retention.isdigit() else 365,
+        "retention_days": int(retention) if retention.isdigit() else None,
         "texts": texts,
     }
 

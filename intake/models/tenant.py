@@ -10,9 +10,11 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from intake.models.base import Base, utcnow
 from intake.tenancy import DEFAULT_TENANT_ID, current_tenant_id
 
-__all__ = ["DEFAULT_TENANT_ID", "Tenant", "TenantOwned"]
+__all__ = ["DEFAULT_RETENTION_DAYS", "DEFAULT_TENANT_ID", "Tenant", "TenantOwned"]
 
 DEFAULT_ACCENT = "#0b4ea2"
+# Days originals are kept when neither the consultation nor the municipality says otherwise.
+DEFAULT_RETENTION_DAYS = 365
 
 
 class Tenant(Base):
@@ -35,7 +37,7 @@ class Tenant(Base):
     logo_type: Mapped[str | None] = mapped_column(String(32))
     languages: Mapped[list[str]] = mapped_column(default=lambda: ["nl", "fr", "en"])
     # Days a contribution's personal details are kept when its consultation says nothing.
-    retention_days: Mapped[int] = mapped_column(default=365)
+    retention_days: Mapped[int] = mapped_column(default=DEFAULT_RETENTION_DAYS)
     # Twilio numbers (E.164) residents text, WhatsApp or call; the number picks the tenant.
     phone_numbers: Mapped[list[str]] = mapped_column(default=list)
     # Its own Telegram bot: token, webhook secret, and the path Telegram posts to.

@@ -85,6 +85,8 @@ def test_a_municipality_added_and_served_from_the_shell(tmp_path: Path) -> None:
         b = next(t.id for t in runtime.tenants.all() if t.slug == "gemeente-b")
         with scoped(b), runtime.db.session() as session:
             assert session.scalars(select(Consultation.slug)).all() == ["brug"]
+            # Made without a retention of its own: the municipality's.
+            assert session.scalars(select(Consultation.retention_days)).all() == [30]
             assert session.scalars(select(StaffUser.email)).all() == ["staf@gemeente-b.be"]
         # Retention: B keeps originals 30 days, the default municipality 365: one purge
         # applies each municipality's own rule.
