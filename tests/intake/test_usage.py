@@ -12,7 +12,9 @@ from sqlalchemy import select
 from intake.app import create_app
 from intake.consultations import seed_demo
 from intake.inbound import Inbound, InboundMedia
-from intake.models import Consultation, utcnow
+from intake.jobs.worker import Worker
+from intake.models import Consultation, Contribution, Contributor, utcnow
+from intake.outbound import queue_message
 from intake.privacy import erase_contribution
 from intake.receive import receive
 from intake.reporting.spreadsheet import BOM
@@ -144,6 +146,28 @@ def test_sms_segments_in_and_replies_out_count_for_the_number_texted(
     assert counted["zoersel"]["sms_segments:out"] >= 2
     assert counted["default"]["contributions:sms"] == 1
     assert counted["default"]["sms_segments:in"] == 1
+
+
+def test_an_update_texted_later_counts_its_segments_once_sent(
+    sms_runtime: Runtime, two_numbers: FlaskClient
+) -> None:
+    text_to(two_numbers, OTHER_NUMBER, "Meer bomen", segments=1)
+    before = figures(sms_runtime)["zoersel"]["sms_segments:out"]
+    other = next(t.id for t in sms_runtime.tenants.all() if t.slug == "zoersel")
+    # 80 characters with an emoji: UCS-2, so two segments of 67.
+    update_text = (
+        "Uw idee staat op de agenda van de gemeenteraad van januari, tot dan! 🌳 " + "x" * 8
+    )
+    with scoped(other), sms_runtime.db.session() as session:
+        contributor = session.scalars(select(Contributor)).one()
+        contribution_id = session.scalars(select(Contribution.id)).one()
+        queue_message(session, contributor, "sms", update_text, contribution_id=contribution_id)
+        session.commit()
+
+    assert Worker(sms_runtime).run(until_idle=True) == 1
+    counted = figures(sms_runtime)
+    assert counted["zoersel"]["sms_segments:out"] == before + 2
+    assert "sms_segments:out" not in counted["default"]
 
 
 def test_csv_has_a_header_and_defuses_formulas(runtime: Runtime) -> None:
