@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -15,6 +17,7 @@ from intake.tenancy import scoped
 from intake.tenant_setup import TenantChanges, add_tenant
 from intake.usage import month_of
 from tests.admin.conftest import PASSWORD, add_user, demo_id, post, sign_in, token
+from tests.cli import inspraak
 
 MONTH = month_of(utcnow())
 
@@ -130,3 +133,23 @@ def test_municipal_staff_cannot_reach_the_platform(
     assert signed.status_code == 302
     assert theirs.get("/zoersel/admin/").status_code == 200
     assert theirs.get("/zoersel/admin/platform").status_code == 404
+
+
+def test_the_command_makes_platform_accounts_on_the_installations_own_tenant_only(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    with runtime.db.session() as session:
+        add_tenant(session, runtime.media, "zoersel", TenantChanges(name="Zoersel"))
+        session.commit()
+    data_dir = tmp_path / "data"
+    made = inspraak(
+        data_dir, "user", "create", "ops@inspraak.be", "--role", "platform", "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    assert "created platform ops@inspraak.be" in made.stdout
+    refused = inspraak(
+        data_dir, "--tenant", "zoersel", "user", "create", "ops@zoersel.be", "--role",
+        "platform", "--password-stdin", stdin=PASSWORD + "\n", check=False,
+    )  # fmt: skip
+    assert refused.returncode != 0
+    assert "installation's own tenant" in refused.stderr
