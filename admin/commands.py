@@ -10,7 +10,9 @@ from intake import privacy
 from intake.cli.state import State, pass_state
 from intake.models import AuditEvent
 from intake.references import normalise_reference
+from intake.runtime import Runtime
 from intake.spool import KEEP_DAYS as SPOOL_KEEP_DAYS
+from intake.tenancy import current_tenant_id, scoped
 
 
 @click.command()
@@ -23,9 +25,23 @@ from intake.spool import KEEP_DAYS as SPOOL_KEEP_DAYS
 )
 @pass_state
 def purge(state: State, contact_days: int) -> None:
-    """Delete originals past their consultation's retention and contacts after it closed."""
-    spooled = privacy.purge_spool(state.runtime)
-    with state.runtime.db.session() as session:
+    """Delete originals past their consultation's retention and contacts after it closed.
+
+    Every municipality of the installation, each by its own rules (or only the one named
+    with `--tenant`).
+    """
+    runtime = state.runtime
+    spooled = privacy.purge_spool(runtime)
+    tenants = [
+        t for t in runtime.tenants.all() if not state.tenant_slug or t.id == current_tenant_id()
+    ]
+    for tenant in tenants:
+        with scoped(tenant.id):
+            _purge_one(runtime, contact_days, spooled if tenant is tenants[0] else 0, tenant.slug)
+
+
+def _purge_one(runtime: Runtime, contact_days: int, spooled: int, slug: str) -> None:
+    with runtime.db.session() as session:
         result = privacy.purge(session, contact_days=contact_days)
         session.add(
             AuditEvent(
@@ -40,9 +56,9 @@ def purge(state: State, contact_days: int) -> None:
             )
         )
         session.commit()
-    privacy.remove_media(state.runtime.media, result.media_keys)
+    privacy.remove_media(runtime.media, result.media_keys)
     click.echo(
-        f"purged {result.attachments} originals ({len(result.media_keys)} files) "
+        f"{slug}: purged {result.attachments} originals ({len(result.media_keys)} files) "
         f"and {result.contacts} contact details; cleared names on "
         f"{result.personal_fields} forms; deleted {spooled} spool entries older than "
         f"{SPOOL_KEEP_DAYS} days"

@@ -7,7 +7,7 @@ import logging
 from types import TracebackType
 from typing import Any
 
-from flask import Flask, g, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask.logging import default_handler
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
@@ -33,19 +33,22 @@ MAX_REQUEST_BYTES = 25 * 1024 * 1024
 
 
 @functools.lru_cache(maxsize=256)
-def _browser_language(accept_language: str | None) -> str:
+def _browser_language(accept_language: str | None, offered: tuple[str, ...]) -> str:
     # Browsers send a handful of different headers; parsing one costs more than the rest
     # of choosing the language.
-    offered = parse_accept_header(accept_language, LanguageAccept)
-    return offered.best_match(i18n.LANGUAGES, i18n.DEFAULT_LANGUAGE)
+    accepted = parse_accept_header(accept_language, LanguageAccept)
+    fallback = i18n.DEFAULT_LANGUAGE if i18n.DEFAULT_LANGUAGE in offered else offered[0]
+    return accepted.best_match(offered, fallback)
 
 
 def _negotiate_language() -> None:
+    # The languages this municipality offers (all three unless it chose fewer).
+    offered = current_app.extensions["inspraak"].tenants.get(current_tenant_id()).languages
     asked = request.args.get("lang") or request.form.get("lang")
-    if asked in i18n.LANGUAGES:
+    if asked in offered:
         language = asked
     else:
-        language = _browser_language(request.headers.get("Accept-Language"))
+        language = _browser_language(request.headers.get("Accept-Language"), offered)
     g.language = language
     g.language_token = i18n.set_language(language)
 

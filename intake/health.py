@@ -31,7 +31,7 @@ def healthz() -> Any:
     session = db_session()
     try:
         last_seen = session.scalar(select(func.max(WorkerHeartbeat.seen_at)))
-        counts = count_unfinished(session)
+        counts = count_unfinished(session, every=True)  # the installation's, all municipalities
     except SQLAlchemyError as error:
         body = {
             "status": "error",

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from intake import erased
@@ -22,6 +22,7 @@ from intake.models import (
     ConversationState,
     Job,
     SenderQuota,
+    Tenant,
     utcnow,
 )
 from intake.personal import is_personal_evidence, only_personal, without_personal
@@ -29,6 +30,7 @@ from intake.references import normalise_reference
 from intake.runtime import Runtime
 from intake.spool import KEEP_DAYS, Spool
 from intake.storage import MediaStore
+from intake.tenancy import current_tenant_id, every_tenant
 
 DEFAULT_RETENTION_DAYS = 365
 DEFAULT_CONTACT_DAYS = 30
@@ -106,12 +108,20 @@ def forget_typed(session: Session, kind: str, address_hash: str) -> int:
 
 
 def _unused_keys(session: Session, keys: Iterable[str]) -> tuple[str, ...]:
-    # Identical files share a key: keep a file another contribution still points at.
+    # Identical files share a key: keep a file another contribution still points at, in
+    # any municipality (one store serves them all), or that is a municipality's logo.
     session.flush()
     return tuple(
         key
         for key in sorted(set(keys))
-        if not session.scalar(select(exists().where(Attachment.sha256 == key)))
+        if not session.scalar(
+            select(
+                or_(
+                    exists().where(Attachment.sha256 == key),
+                    exists().where(Tenant.logo_key == key),
+                )
+            ).execution_options(**every_tenant())
+        )
     )
 
 
@@ -244,13 +254,16 @@ def remove_media(media: MediaStore, keys: Iterable[str]) -> None:
 def _expired_attachments(session: Session, now: datetime) -> list[Attachment]:
     found: list[Attachment] = []
     retention = {c.id: c.retention_days for c in session.scalars(select(Consultation))}
+    # Filed under no consultation: the municipality's own rule.
+    tenant = session.get(Tenant, current_tenant_id())
+    default_days = tenant.retention_days if tenant is not None else DEFAULT_RETENTION_DAYS
     query = (
         select(Attachment, Contribution.consultation_id, Contribution.received_at)
         .join(Contribution, Attachment.contribution_id == Contribution.id)
         .where(Attachment.sha256.is_not(None))
     )
     for attachment, consultation_id, received_at in session.execute(query):
-        days = retention.get(consultation_id, DEFAULT_RETENTION_DAYS)
+        days = retention.get(consultation_id, default_days)
         if received_at < now - timedelta(days=days):
             found.append(attachment)
     return found

@@ -119,8 +119,10 @@ def _entry(line: bytes) -> Entry:
 
 
 def _sent_by(line: bytes, sender: str) -> bool:
+    # By this sender to the current municipality: the same number may write to another.
     try:
-        return _entry(line).sender == sender
+        entry = _entry(line)
+        return entry.sender == sender and entry.tenant == current_tenant_id()
     except ValueError:
         return False  # unreadable: cannot be attributed, goes with `purge`
 
@@ -192,7 +194,8 @@ class Spool:
         return done
 
     def forget(self, sender: str) -> int:
-        """Delete every entry, waiting or set aside, that `sender` sent; return how many."""
+        """Delete every entry, waiting or set aside, that `sender` sent to the current
+        municipality; return how many."""
         forgotten = 0
         for path in self._files():
             taken = path if path.name.endswith(REPLAYING) else self._take(path)

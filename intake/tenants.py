@@ -97,6 +97,29 @@ _UNREAD_DEFAULT = TenantInfo(
 )
 
 
+@dataclass(frozen=True)
+class _Index:
+    """The tenants by each thing a request or message is routed by."""
+
+    ids: dict[int, TenantInfo]
+    hosts: dict[str, TenantInfo]
+    slugs: dict[str, TenantInfo]
+    numbers: dict[str, TenantInfo]
+    paths: dict[str, TenantInfo]
+    addresses: dict[str, TenantInfo]
+
+    @classmethod
+    def of(cls, tenants: list[TenantInfo]) -> _Index:
+        return cls(
+            ids={t.id: t for t in tenants},
+            hosts={h: t for t in tenants for h in t.hosts},
+            slugs={t.slug: t for t in tenants if not t.is_default},
+            numbers={n: t for t in tenants for n in t.phone_numbers},
+            paths={t.telegram_path: t for t in tenants if t.telegram_path},
+            addresses={a: t for t in tenants for a in t.email_addresses},
+        )
+
+
 class Directory:
     """The tenants of the installation, looked up by what a request or message carries."""
 
@@ -112,7 +135,7 @@ class Directory:
         self._clock = clock
         self._lock = threading.Lock()
         self._loaded_at: float | None = None
-        self._by_id: dict[int, TenantInfo] = {}
+        self._by = _Index.of([])
         self._settings: dict[int, tuple[TenantInfo, Settings, Settings]] = {}
 
     def forget(self) -> None:
@@ -155,43 +178,41 @@ class Directory:
 
     def by_host(self, host: str) -> TenantInfo | None:
         host = host.lower().rsplit(":", 1)[0] if not host.endswith("]") else host.lower()
-        return self._first(lambda t: host in t.hosts)
+        return self._index().hosts.get(host)
 
     def by_slug(self, slug: str) -> TenantInfo | None:
-        return self._first(lambda t: t.slug == slug and not t.is_default)
+        return self._index().slugs.get(slug)
 
     def by_number(self, number: str | None) -> TenantInfo | None:
         """The tenant whose Twilio number `number` is (`whatsapp:+32…` counts as `+32…`)."""
         if not number:
             return None
-        bare = number.removeprefix("whatsapp:")
-        return self._first(lambda t: bare in t.phone_numbers)
+        return self._index().numbers.get(number.removeprefix("whatsapp:"))
 
     def by_telegram_path(self, path: str) -> TenantInfo | None:
-        return self._first(lambda t: t.telegram_path is not None and t.telegram_path == path)
+        return self._index().paths.get(path)
 
     def by_address(self, addresses: Iterable[str]) -> TenantInfo | None:
         """The tenant one of `addresses` (a mail's To and Cc, `local+tag@` as `local@`)
         belongs to."""
-        wanted = set()
+        known = self._index().addresses
         for address in addresses:
             local, at, domain = address.lower().partition("@")
-            wanted.add(local.partition("+")[0] + at + domain)
-        return self._first(lambda t: bool(wanted.intersection(t.email_addresses)))
-
-    def _first(self, match: Callable[[TenantInfo], bool]) -> TenantInfo | None:
-        for tenant in self._tenants().values():
-            if match(tenant):
-                return tenant
+            found = known.get(local.partition("+")[0] + at + domain)
+            if found is not None:
+                return found
         return None
 
     def _tenants(self) -> dict[int, TenantInfo]:
+        return self._index().ids
+
+    def _index(self) -> _Index:
         now = self._clock()
         if self._loaded_at is None or now - self._loaded_at >= self._refresh:
             with self._lock:
                 if self._loaded_at is None or now - self._loaded_at >= self._refresh:
                     self._load(now)
-        return self._by_id
+        return self._by
 
     def _load(self, now: float) -> None:
         try:
@@ -201,10 +222,11 @@ class Directory:
             # Webhooks must still spool while the database is away: route by what was
             # read last (or, in a process that never read it, as the default tenant).
             log.warning("tenants not read again: %s", describe(error))
-            self._by_id = self._by_id or {DEFAULT_TENANT_ID: _UNREAD_DEFAULT}
+            if not self._by.ids:
+                self._by = _Index.of([_UNREAD_DEFAULT])
             self._loaded_at = now - self._refresh + RETRY_SECONDS
             return
-        self._by_id = {row.id: TenantInfo.of(row) for row in rows}
+        self._by = _Index.of([TenantInfo.of(row) for row in rows])
         self._loaded_at = now
 
 
@@ -226,8 +248,11 @@ class TenantRouter:
             start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
             return [b"Not found\n"]
         tenant_id = tenant.id if tenant is not None else DEFAULT_TENANT_ID
+        # Scoped even for the default: a view that switched (by the number called) is reset.
         with scoped(tenant_id):
             body = self.app(environ, start_response)
+        if tenant_id == DEFAULT_TENANT_ID:
+            return body  # sent in the default's scope, which is what remains once reset
         # A streamed body (an export) reads the database while it is sent: for this tenant.
         return _ForTenant(body, tenant_id)
 

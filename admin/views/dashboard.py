@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import g, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from sqlalchemy import ColumnElement, func, select
 from werkzeug.wrappers import Response
 
@@ -126,6 +126,8 @@ def _problems(where: list[ColumnElement[bool]]) -> list[tuple[str, int]]:
 def retry(job_id: int) -> Response:
     """Give a dead job a fresh set of attempts."""
     session = db_session()
+    if session.get(Job, job_id) is None:
+        abort(404)
     retry_job(session, job_id)
     record(session, "job.retry", "job", job_id)
     session.commit()

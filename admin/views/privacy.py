@@ -117,12 +117,15 @@ def privacy_export(contributor_id: int) -> Response:
 def privacy_erase(contributor_id: int) -> tuple[str, int]:
     """Erase a resident's contributions, originals and contact (logged, irreversible)."""
     session = db_session()
+    found = session.get(Contributor, contributor_id)
+    if found is None:
+        abort(404)
     if request.form.get("confirm") != "1":
         error = _("Vink aan dat u alles van deze inwoner wilt wissen.")
         return render_template(
             "admin/privacy.html",
             kinds=_kinds(),
-            found=session.get(Contributor, contributor_id),
+            found=found,
             searched=True,
             contributions=_contributions(contributor_id),
             error=error,

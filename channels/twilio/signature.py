@@ -63,8 +63,12 @@ def twilio_webhook(view: Callable[P, R]) -> Callable[P, R]:
         if not is_signed(request, settings.twilio_auth_token, settings.public_url):
             log.warning("refused a Twilio webhook to %s without a valid signature", request.path)
             abort(403)
-        # The number called or texted names the municipality (see `intake.tenants`).
-        called = runtime().tenants.by_number(request.form.get("To"))
+        # The number called or texted names the municipality (see `intake.tenants`); a
+        # callback that carries no number names it in its signed address (`?tenant=`).
+        tenants = runtime().tenants
+        called = tenants.by_number(request.form.get("To")) or tenants.by_slug(
+            request.args.get("tenant", "")
+        )
         if called is not None:
             enter(called.id)
         return view(*args, **kwargs)

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, request
 from sqlalchemy.exc import DBAPIError
@@ -52,6 +53,7 @@ from intake.models import utcnow
 from intake.receive import Receipt
 from intake.runtime import Runtime
 from intake.spool import Entry
+from intake.tenancy import current_tenant_id
 
 log = logging.getLogger("inspraak.voice")
 blueprint = Blueprint("voice", __name__, url_prefix="/hooks/twilio")
@@ -67,8 +69,13 @@ def _url(step: str, language: str | None = None) -> str:
     base = (
         runtime().settings.public_url or f"{request.scheme}://{request.host}{request.script_root}"
     )
-    query = f"?language={language}" if language else ""
-    return f"{base}{blueprint.url_prefix}/{step}{query}"
+    query = {"language": language} if language else {}
+    tenant = runtime().tenants.get(current_tenant_id())
+    if not tenant.is_default:
+        # Twilio's recording callback does not say which number was called: the (signed)
+        # address names the municipality instead.
+        query["tenant"] = tenant.slug
+    return f"{base}{blueprint.url_prefix}/{step}" + (f"?{urlencode(query)}" if query else "")
 
 
 def _xml(response: VoiceResponse) -> Response:

@@ -126,14 +126,17 @@ _QUEUED, _RUNNING = _in_state(JobStatus.QUEUED), _in_state(JobStatus.RUNNING)
 _NOW = bindparam("now", type_=UTCDateTime())
 
 
-def count_unfinished(session: Executor) -> dict[str, int]:
-    """Count queued, running and dead jobs, each from its own partial index."""
+def count_unfinished(session: Executor, *, every: bool = False) -> dict[str, int]:
+    """Count queued, running and dead jobs, each from its own partial index: the current
+    municipality's, or with `every` the whole installation's."""
     states = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.DEAD)
     counts = [
         select(func.count()).select_from(Job).where(_in_state(s)).scalar_subquery().label(s)
         for s in states
     ]
-    row = session.execute(select(*counts)).one()
+    row = session.execute(
+        select(*counts).execution_options(**every_tenant() if every else {})
+    ).one()
     return {status.value: int(count) for status, count in zip(states, row, strict=True)}
 
 

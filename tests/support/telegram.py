@@ -207,15 +207,23 @@ def _rows(markup: dict[str, Any] | None) -> list[list[tuple[str, str]]]:
 @contextmanager
 def fake_telegram() -> Iterator[FakeTelegram]:
     """Run a fake Bot API server for the block."""
-    with fake_server() as server:
-        fake = FakeTelegram(server)
-        for method in METHODS:
-            server.route(
-                "POST",
-                f"/bot{fake.token}/{method}",
-                lambda request, method=method: fake._answer(method, request),
-            )
+    with fake_bots(TOKEN) as (fake,):
         yield fake
+
+
+@contextmanager
+def fake_bots(*tokens: str) -> Iterator[tuple[FakeTelegram, ...]]:
+    """Run one fake Bot API server with a bot for each token (one Bot API serves them all)."""
+    with fake_server() as server:
+        bots = tuple(FakeTelegram(server, token=token) for token in tokens)
+        for fake in bots:
+            for method in METHODS:
+                server.route(
+                    "POST",
+                    f"/bot{fake.token}/{method}",
+                    lambda request, method=method, fake=fake: fake._answer(method, request),
+                )
+        yield bots
 
 
 # Updates, shaped as Telegram posts them to a webhook or returns them from getUpdates.

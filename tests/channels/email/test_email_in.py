@@ -9,10 +9,12 @@ from sqlalchemy import select
 
 from channels.email.dialogue import ANSWERS_PER_HOUR
 from channels.email.poller import Poller
-from intake.consultations import save
+from intake.consultations import save, seed_demo
 from intake.jobs.worker import Worker
 from intake.models import Contribution
 from intake.runtime import Runtime
+from intake.tenancy import scoped
+from intake.tenant_setup import TenantChanges, add_tenant
 from tests.channels.email.mails import RESIDENT, bounce, mail
 from tests.support.imap import Mailbox
 from tests.support.smtp import MAIL_FROM, MailServer, Received
@@ -216,3 +218,30 @@ def test_the_log_names_neither_the_sender_nor_what_they_wrote(
     assert contribution.reference in ours  # the mail's fate is logged …
     for secret in (RESIDENT, "Jan Claes", "Klacht", "An Peeters"):  # … but not who or what
         assert secret not in ours
+
+
+def test_the_address_mailed_picks_the_municipality_and_answers_from_it(
+    inbox_town: Runtime, mailbox: Mailbox, smtp: MailServer
+) -> None:
+    with inbox_town.db.session() as session:
+        b = add_tenant(
+            session,
+            inbox_town.media,
+            "gemeente-b",
+            TenantChanges(name="Gemeente B", email_addresses=["inspraak@gemeente-b.be"]),
+        ).id
+        session.commit()
+    with scoped(b), inbox_town.db.session() as session:
+        seed_demo(session)
+        session.commit()
+    inbox_town.tenants.forget()
+    mailbox.deliver(mail("Een bank bij de kerk van B.", to="inspraak+demo@gemeente-b.be"))
+    mailbox.deliver(mail("Een bank bij de kerk van A."))
+    assert take_in(inbox_town) == 2
+    assert [c.text for c in contributions(inbox_town)] == ["Een bank bij de kerk van A."]
+    with scoped(b):
+        [of_b] = contributions(inbox_town)
+    assert of_b.text == "Een bank bij de kerk van B."
+    senders = {str(answer.message["From"]) for answer in smtp.to(RESIDENT)}
+    assert any("inspraak@gemeente-b.be" in s for s in senders)
+    assert any(MAIL_FROM in s for s in senders)
