@@ -12,10 +12,19 @@ from werkzeug.wrappers import Response
 from admin import scope, sessions
 from intake import i18n
 from intake.current import db_session, runtime
-from intake.models import Role, StaffUser, utcnow
+from intake.models import DEFAULT_TENANT_ID, Role, StaffUser, utcnow
+from intake.tenancy import current_tenant_id
 
 RANK = scope.RANK
 OPEN_ENDPOINTS = {"admin.login", "admin.login_post", "admin.oidc_login", "admin.oidc_callback"}
+# All a platform account reaches besides the platform's pages: its own account, signing out.
+PLATFORM_ALSO = {
+    "admin.account",
+    "admin.account_password",
+    "admin.account_end_sessions",
+    "admin.logout",
+}
+PLATFORM_PREFIX = "admin.platform"
 View = TypeVar("View", bound=Callable[..., Any])
 
 
@@ -85,6 +94,25 @@ def _staff_language() -> None:
         i18n.set_language(g.language)
 
 
+def landing(user: StaffUser) -> str:
+    """Return the page a staff member starts on: the queue, or the platform's page."""
+    return url_for("admin.platform" if user.role == Role.PLATFORM else "admin.queue")
+
+
+def _keep_to_own_pages(user: StaffUser) -> None:
+    """Keep the platform's pages and the municipalities' pages apart, both ways.
+
+    A platform account reaches no page of a municipality (403); the platform's pages exist
+    only for platform accounts, on the installation's own tenant (404 elsewhere).
+    """
+    endpoint = request.endpoint or ""
+    platform_page = endpoint.startswith(PLATFORM_PREFIX)
+    if platform_page and (user.role != Role.PLATFORM or current_tenant_id() != DEFAULT_TENANT_ID):
+        abort(404)
+    if user.role == Role.PLATFORM and not platform_page and endpoint not in PLATFORM_ALSO:
+        abort(403)
+
+
 def guard() -> Response | None:
     """Send anyone without a live session (ended, idle too long, too old) to the login page."""
     _staff_language()
@@ -104,6 +132,7 @@ def guard() -> Response | None:
         target = request.full_path if request.method == "GET" else url_for("admin.queue")
         return redirect(url_for("admin.login", next=target, expired=int(expired) or None))
     sessions.touch(db, current, now)
+    _keep_to_own_pages(current.user)
     g.staff = current.user
     g.staff_session_id = current.id
     with db.session(write=False) as reading:

@@ -25,6 +25,7 @@ ORIGINS = {
     "none": N_("Nog geen tekst"),
 }
 ROLES = {
+    "platform": N_("platformbeheerder"),
     "viewer": N_("lezer"),
     "moderator": N_("moderator"),
     "admin": N_("beheerder"),

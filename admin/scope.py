@@ -94,6 +94,8 @@ def load(session: Session, user: StaffUser) -> Access:
     """Read a staff member's grants."""
     if user.role == Role.ADMIN:
         return Access(admin=True)
+    if user.role == Role.PLATFORM:
+        return Access()  # no consultation, resident or contribution of any municipality
     everywhere, named = None, {}
     for grant in session.scalars(select(StaffGrant).where(StaffGrant.staff_user_id == user.id)):
         if grant.role not in (Role.MODERATOR, Role.VIEWER):

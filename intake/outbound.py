@@ -17,6 +17,7 @@ from intake.errors import SafeError
 from intake.jobs import PermanentJobError, enqueue
 from intake.models import Contribution, Contributor, OutboundMessage, utcnow
 from intake.plugins import JobContext, Outgoing, Plugin
+from intake.usage import count_sent
 
 SEND_JOB = "outbound.send"
 log = logging.getLogger("inspraak.outbound")
@@ -128,6 +129,7 @@ def send_job(session: Session, payload: Mapping[str, Any], ctx: JobContext) -> N
         raise
     message.status = "sent"
     message.sent_at = utcnow()
+    count_sent(session, registry.meters, message.channel, message.body)
 
 
 def _went_out(ctx: JobContext, message: OutboundMessage, address: str) -> bool:

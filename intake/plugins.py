@@ -85,6 +85,10 @@ class SentFinder(Protocol):
     ) -> str | None: ...
 
 
+# What a message sent on a channel costs, as usage counts it: a metric and a quantity.
+Meter = Callable[[str], tuple[str, int]]
+
+
 class SpoolReplayer(Protocol):
     """Store one spooled message of a channel and answer the resident; commits itself.
 
@@ -160,6 +164,8 @@ class Plugin:
     finders: Mapping[str, SentFinder] = field(default_factory=dict)
     """Per channel, how to ask the provider whether a reply already went out. A channel
     without one may send a reply twice when a worker dies between sending and recording."""
+    meters: Mapping[str, Meter] = field(default_factory=dict)
+    """Per channel, what a sent message counts for in `intake.usage` (SMS: its segments)."""
     init_app: Callable[[Flask], None] | None = None
     # Job kinds that still run when their contribution is erased: clean-ups at a provider
     # (a recording Twilio still holds), which must not be lost with the contribution.
@@ -207,6 +213,7 @@ class Registry:
         self.senders: dict[str, Sender] = {}
         self.described_senders: dict[str, DescribedSender] = {}
         self.finders: dict[str, SentFinder] = {}
+        self.meters: dict[str, Meter] = {}
         self.replayers: dict[str, SpoolReplayer] = {}
         self.after_erasure: set[str] = set()
         self.channels: dict[str, Channel] = {}
@@ -229,6 +236,9 @@ class Registry:
         for channel in plugin.finders:
             if channel in self.finders:
                 raise DuplicateRegistrationError(f"channel {channel!r} has two sent-finders")
+        for channel in plugin.meters:
+            if channel in self.meters:
+                raise DuplicateRegistrationError(f"channel {channel!r} has two meters")
         for channel in plugin.replayers:
             if channel in self.replayers:
                 raise DuplicateRegistrationError(f"channel {channel!r} has two spool replayers")
@@ -264,6 +274,7 @@ class Registry:
             (channel, _undescribed(sender)) for channel, sender in plugin.described_senders.items()
         )
         self.finders.update(plugin.finders)
+        self.meters.update(plugin.meters)
         self.replayers.update(plugin.replayers)
         self.after_erasure.update(plugin.after_erasure)
         self.channels.update((channel.name, channel) for channel in plugin.channels)

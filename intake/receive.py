@@ -28,6 +28,7 @@ from intake.models import (
 from intake.questions import record_answers
 from intake.references import new_reference
 from intake.tenancy import current_tenant_id
+from intake.usage import CONTRIBUTIONS, count
 
 REFERENCE_TRIES = 8
 
@@ -205,6 +206,7 @@ def receive(session: Executor, inbound: Inbound) -> Receipt:
     receipt = _insert_contribution(session, inbound, contributor_id)
     if not receipt.created:
         return receipt
+    count(session, CONTRIBUTIONS + inbound.channel)
     if held is not None:
         held_id = hold(session, receipt.id, held, inbound.language)
         receipt = Receipt(receipt.id, receipt.reference, True, held_contact_id=held_id)

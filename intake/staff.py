@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from intake.models import AuditEvent, Consultation, Role, StaffGrant, StaffSession, StaffUser
+from intake.tenancy import DEFAULT_TENANT_ID, current_tenant_id
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 12
@@ -25,20 +26,31 @@ class StaffError(Exception):
     """A staff account cannot be created as asked; the message says why."""
 
 
+# The roles a municipality gives its staff; the platform role is the installation's.
+MUNICIPAL_ROLES = (Role.ADMIN, Role.MODERATOR, Role.VIEWER)
+
+
+def _check_role(role: str) -> None:
+    if role == Role.PLATFORM:
+        if current_tenant_id() != DEFAULT_TENANT_ID:
+            raise StaffError("a platform account belongs to the installation's own tenant")
+    elif role not in MUNICIPAL_ROLES:
+        raise StaffError("role must be admin, moderator, viewer or platform")
+
+
 def create_user(session: Session, email: str, role: str, password: str) -> StaffUser:
     """Add a staff account with an argon2 password hash; flush and audit, no commit."""
     email = email.strip().lower()
     if not EMAIL.match(email):
         raise StaffError("that is not an e-mail address")
-    if role not in set(Role):
-        raise StaffError("role must be admin, moderator or viewer")
+    _check_role(role)
     _check_length(password)
     if session.scalar(select(StaffUser.id).where(StaffUser.email == email)):
         raise StaffError("a staff account with that e-mail address exists")
     user = StaffUser(email=email, role=role, password_hash=_hasher.hash(password))
     session.add(user)
     session.flush()
-    if role != Role.ADMIN:
+    if role in (Role.MODERATOR, Role.VIEWER):
         session.add(StaffGrant(staff_user_id=user.id, consultation_id=None, role=role))
     session.add(
         AuditEvent(
@@ -111,13 +123,12 @@ def set_password(session: Session, user: StaffUser, password: str) -> int:
 
 def change_access(session: Session, user: StaffUser, role: str, active: bool) -> int:
     """Change a role or switch an account on or off; a change ends all their sessions."""
-    if role not in set(Role):
-        raise StaffError("role must be admin, moderator or viewer")
+    _check_role(role)
     if role == user.role and active == user.active:
         return 0
     if role != user.role:
         # One role for all consultations; grants per consultation are set one by one.
-        wanted = set() if role == Role.ADMIN else {(None, role)}
+        wanted = set() if role in (Role.ADMIN, Role.PLATFORM) else {(None, role)}
         set_grants(session, user, wanted)
     user.role, user.active = role, active
     session.flush()

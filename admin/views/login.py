@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from admin import signin
 from admin.audit import record
-from admin.auth import sign_in, sign_out
+from admin.auth import landing, sign_in, sign_out
 from admin.blueprint import blueprint
 from intake.current import db_session, runtime
 from intake.hashing import keyed_hash
@@ -99,7 +99,7 @@ def login_post() -> Response | tuple[str, int]:
     if not opened or user is None:
         _audit_refusal(user, "password", attempt)
         return _refused(email)
-    if policy == "admins" and user.role != Role.ADMIN:
+    if policy == "admins" and user.role not in (Role.ADMIN, Role.PLATFORM):
         # The right password, but this account signs in at the provider now.
         _audit_refusal(user, "provider_only", attempt)
         error = _("Meld u aan met uw account van de gemeente, met de knop hieronder.")
@@ -117,6 +117,8 @@ def login_post() -> Response | tuple[str, int]:
     record(session, "staff.login", "staff_user", user.id, known_browser=attempt.device is not None)
     session.commit()
     signin.remember_device(secret, user.id)
+    if user.role == Role.PLATFORM:
+        return redirect(landing(user))
     return redirect(safe_next(request.args.get("next")))
 
 

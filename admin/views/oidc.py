@@ -13,13 +13,13 @@ from werkzeug.wrappers import Response
 
 from admin import oidc
 from admin.audit import record
-from admin.auth import sign_in
+from admin.auth import landing, sign_in
 from admin.blueprint import blueprint
 from admin.views.login import login_options, safe_next
 from intake import staff as accounts
 from intake.current import db_session, runtime
 from intake.i18n import gettext as _
-from intake.models import utcnow
+from intake.models import Role, utcnow
 
 log = logging.getLogger(__name__)
 VIA = "staff_via"
@@ -100,6 +100,8 @@ def oidc_callback() -> Response | tuple[str, int]:
     session[VIA] = "oidc"
     record(work, "staff.login", "staff_user", user.id, via="oidc")
     work.commit()
+    if user.role == Role.PLATFORM:
+        return redirect(landing(user))
     return redirect(safe_next(target))
 
 

@@ -20,7 +20,7 @@ def _page(error: str | None = None, code: int = 200) -> tuple[str, int]:
     return render_template(
         "admin/users.html",
         users=users,
-        roles=list(Role),
+        roles=list(accounts.MUNICIPAL_ROLES),
         error=error,
         min_length=accounts.MIN_PASSWORD,
     ), code
@@ -66,8 +66,8 @@ def user_update(user_id: int) -> Response:
     session = db_session()
     user = _colleague(user_id)
     role = request.form.get("role", user.role)
-    if role not in set(Role):
-        role = user.role
+    if role not in accounts.MUNICIPAL_ROLES or user.role == Role.PLATFORM:
+        role = user.role  # a platform account's role is the installation's to change
     before = (user.role, user.active)
     ended = accounts.change_access(session, user, role, request.form.get("active") == "1")
     record(

@@ -8,6 +8,7 @@ from channels.sms.jobs import (
     send_whatsapp,
     sent_sms,
     sent_whatsapp,
+    sms_meter,
 )
 from channels.sms.views import blueprint, replay
 from intake.i18n import N_
@@ -36,6 +37,7 @@ plugin = Plugin(
     job_handlers={MEDIA_JOB: fetch_media_job, DELETE_MEDIA_JOB: delete_media_job},
     senders={SMS: send_sms, WHATSAPP: send_whatsapp},
     finders={SMS: sent_sms, WHATSAPP: sent_whatsapp},
+    meters={SMS: sms_meter},
     replayers={SMS: replay, WHATSAPP: replay},
     heavy_jobs={MEDIA_JOB},
     # Still runs when the message is erased before its media came home: the download job

@@ -39,6 +39,8 @@ class TwilioMessage:
     number: str
     body: str
     media: tuple[MediaItem, ...] = ()
+    # The SMS segments the resident sent (Twilio's NumSegments), which the number pays for.
+    segments: int = 1
 
     @classmethod
     def from_form(cls, form: Mapping[str, str]) -> TwilioMessage:
@@ -56,12 +58,17 @@ class TwilioMessage:
             for i in range(count)
             if form.get(f"MediaUrl{i}")
         )
+        try:
+            segments = max(int(form.get("NumSegments") or 1), 1)
+        except ValueError:
+            segments = 1
         return cls(
             sid=sid,
             channel=channel,
             number=sender.removeprefix(WHATSAPP_PREFIX),
             body=form.get("Body", ""),
             media=media,
+            segments=segments,
         )
 
 

@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 
 from channels.sms import closed, texts
-from channels.sms.adapter import PHONE, MediaItem, TwilioMessage, sender_of, to_inbound
+from channels.sms.adapter import PHONE, SMS, MediaItem, TwilioMessage, sender_of, to_inbound
 from channels.sms.keywords import Action, Command, by_keyword, open_keywords, parse
-from intake import questions, quotas
+from channels.sms.segments import segments
+from intake import questions, quotas, usage
 from intake.config import Settings
 from intake.consultations import listed
 from intake.conversations import Resident, find_resident, remember
@@ -128,6 +129,8 @@ class Plan:
     # them), or the answers a reply gave.
     ask: tuple[list[ClosedQuestion], ClosedQuestion] | None = None
     answering: closed.Answering | None = None
+    # SMS segments received, counted with what the message writes, and the reply's sent.
+    segments: int = 0
 
     @property
     def writes(self) -> bool:
@@ -135,7 +138,8 @@ class Plan:
         remembering = self.remember is not None and self.remember.unsaved
         counting = self.counted is not None and self.counted.writes
         stores = self.inbound is not None or self.answering is not None
-        return stores or self.opt_out is not None or remembering or counting
+        metering = self.segments > 0
+        return stores or self.opt_out is not None or remembering or counting or metering
 
 
 def _say(language: str, make: Callable[..., str], *args: Any) -> Reply:
@@ -166,7 +170,10 @@ def decide(session: Executor, message: TwilioMessage, settings: Settings) -> Pla
         plan.silent = resident.opted_out
     if plan.retry:  # answered as the first time, and not counted again
         return plan
-    return _within_quota(plan, resident, settings)
+    plan = _within_quota(plan, resident, settings)
+    if message.channel == SMS:
+        plan.segments = message.segments
+    return plan
 
 
 def _within_quota(plan: Plan, resident: Resident, settings: Settings) -> Plan:
@@ -237,7 +244,17 @@ def carry_out(session: Executor, plan: Plan) -> Stored | None:
         if plan.opt_out is not None or plan.inbound is not None:
             plan.remember.language_recorded()  # with the resident, by either of them
         remember(session, plan.remember)
+    if plan.segments:
+        _meter(session, plan, stored)
     return stored
+
+
+def _meter(session: Executor, plan: Plan, stored: Stored | None) -> None:
+    """Count the segments received and those of the reply (Twilio texts it from the TwiML)."""
+    usage.count(session, usage.SMS_SEGMENTS_IN, plan.segments)
+    reply = reply_to(plan, stored)
+    if reply is not None and reply.text:
+        usage.count(session, usage.SMS_SEGMENTS_OUT, segments(reply.text))
 
 
 def _record(session: Executor, answering: closed.Answering) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from channels.sms.adapter import DELETE_MEDIA_JOB
+from channels.sms.segments import segments
 from channels.twilio.client import (
     MediaAtTwilio,
     delete_message_media,
@@ -25,6 +26,7 @@ from intake.jobs.download import Gone, Missing, download
 from intake.models import Attachment, Contribution
 from intake.plugins import JobContext
 from intake.runtime import Runtime
+from intake.usage import SMS_SEGMENTS_OUT
 
 log = logging.getLogger("inspraak.sms")
 
@@ -39,6 +41,11 @@ def send_sms(runtime: Runtime, address: str, body: str) -> str:
 def send_whatsapp(runtime: Runtime, address: str, body: str) -> str:
     """Send `body` to a number on WhatsApp through Twilio; return the message sid."""
     return send_message(runtime, address, body, whatsapp=True)
+
+
+def sms_meter(body: str) -> tuple[str, int]:
+    """Return what texting `body` costs: its SMS segments."""
+    return SMS_SEGMENTS_OUT, segments(body)
 
 
 def sent_sms(runtime: Runtime, address: str, body: str, since: datetime) -> str | None:

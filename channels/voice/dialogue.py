@@ -15,7 +15,7 @@ from channels.voice.adapter import (
     Recording,
     to_inbound,
 )
-from intake import consultations, conversations
+from intake import consultations, conversations, usage
 from intake.hashing import keyed_hash
 from intake.models import Consultation
 from intake.receive import Receipt, receive
@@ -64,7 +64,10 @@ def open_consultations(session: Session) -> list[Consultation]:
 def store_recording(session: Session, secret: str, recording: Recording) -> tuple[Choices, Receipt]:
     """Create the contribution for a recording once, whichever request comes first; flush."""
     choices = load_choices(session, secret, recording.call_sid)
-    return choices, receive(session, to_inbound(recording, choices))
+    receipt = receive(session, to_inbound(recording, choices))
+    if receipt.created and recording.duration_seconds:
+        usage.count(session, usage.VOICE_SECONDS_IN, round(recording.duration_seconds))
+    return choices, receipt
 
 
 def remember_caller(session: Session, secret: str, call_sid: str, caller: str | None) -> None:

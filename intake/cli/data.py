@@ -145,7 +145,12 @@ def user() -> None:
 
 @user.command("create")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["admin", "moderator", "viewer"]), required=True)
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "moderator", "viewer", "platform"]),
+    required=True,
+    help="platform: the installation's municipalities and usage only (default tenant).",
+)
 @click.option("--password-stdin", is_flag=True, required=True, help="Read the password from stdin.")
 @click.option(
     "--consultation",
@@ -172,7 +177,7 @@ def user_create(
 
 
 def _grants_in(session: Session, slugs: tuple[str, ...], role: str) -> set[staff.Grant]:
-    if role == "admin":
+    if role in ("admin", "platform"):
         raise staff.StaffError("an admin is admin of every consultation; leave out --consultation")
     found = dict(
         session.execute(

@@ -8,8 +8,11 @@ import click
 from sqlalchemy import select
 
 from intake.cli.state import State, pass_state
-from intake.models import DEFAULT_TENANT_ID, Tenant
+from intake.models import DEFAULT_TENANT_ID, Tenant, utcnow
+from intake.reporting import usage as usage_table
+from intake.reporting.usage import MonthError, checked_month
 from intake.tenant_setup import TenantChanges, TenantSetupError, add_tenant, change_tenant
+from intake.usage import month_of, report
 
 
 def _split(values: tuple[str, ...]) -> list[str] | None:
@@ -101,6 +104,29 @@ def listing(state: State) -> None:
     with state.runtime.db.session(write=False) as session:
         for found in session.scalars(select(Tenant).order_by(Tenant.id)):
             _show(found)
+
+
+@tenant.command("usage")
+@click.option("--month", help="The month to report, YYYY-MM (this month without).")
+@click.option("--csv", "as_csv", is_flag=True, help="Write CSV for a spreadsheet.")
+@pass_state
+def usage_report(state: State, month: str | None, as_csv: bool) -> None:
+    """Show what each municipality used in a month, to share the costs."""
+    try:
+        chosen = checked_month(month) if month else month_of(utcnow())
+    except MonthError as error:
+        raise click.ClickException(str(error)) from None
+    with state.runtime.db.session(write=False) as session:
+        rows = report(session, [chosen])
+    if as_csv:
+        click.echo(usage_table.to_csv(rows), nl=False)
+        return
+    columns, body = usage_table.table(rows)
+    widths = [
+        max(len(str(v)) for v in (name, *(r[i] for r in body))) for i, name in enumerate(columns)
+    ]
+    for line in (columns, *body):
+        click.echo("  ".join(str(v).ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())
 
 
 def _show(found: Tenant) -> None:

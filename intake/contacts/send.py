@@ -27,6 +27,7 @@ from intake.jobs import PermanentJobError
 from intake.models import ContactConfirmation, Job, OutboundMessage, utcnow
 from intake.outbound import RecipientGoneError, outgoing
 from intake.plugins import JobContext
+from intake.usage import count_sent
 
 CONFIRM_JOB = "contacts.send_confirmation"
 CODE_DIGITS = 6
@@ -207,12 +208,13 @@ def send_confirmation(session: Session, payload: Mapping[str, Any], ctx: JobCont
         held.secret_hash = link_hash(key, token)
     held.expires_at = utcnow() + lifetime(held.kind)
     held.attempts = 0
+    body = message(held.kind, held.language, secret)
     try:
         sent.provider_message_id = registry.send(
             sent.channel,
             ctx.runtime,
             held.address,
-            message(held.kind, held.language, secret),
+            body,
             outgoing(session, sent, "confirmation"),
         )
     except RecipientGoneError as error:
@@ -222,3 +224,4 @@ def send_confirmation(session: Session, payload: Mapping[str, Any], ctx: JobCont
         return
     sent.status = "sent"
     sent.sent_at = utcnow()
+    count_sent(session, registry.meters, sent.channel, body)

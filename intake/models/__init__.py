@@ -34,6 +34,7 @@ from intake.models.results import (
 from intake.models.review import ContributionTag, ReviewNote, ReviewState, Tag, TextRevision
 from intake.models.staff import AuditEvent, Role, StaffGrant, StaffSession, StaffUser
 from intake.models.tenant import DEFAULT_TENANT_ID, Tenant, TenantOwned
+from intake.models.usage import UsageCount
 
 __all__ = [
     "Answer",
@@ -74,6 +75,7 @@ __all__ = [
     "TenantOwned",
     "TextOrigin",
     "TextRevision",
+    "UsageCount",
     "Theme",
     "ThemeAssignment",
     "ThemeStatus",

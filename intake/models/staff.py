@@ -17,6 +17,8 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     MODERATOR = "moderator"
     VIEWER = "viewer"
+    # Runs the installation: municipalities and their usage, never residents' words.
+    PLATFORM = "platform"
 
 
 class StaffUser(TenantOwned, Base):
