@@ -146,8 +146,12 @@ class Directory:
         return sorted(self._tenants().values(), key=lambda t: t.id)
 
     def get(self, tenant_id: int) -> TenantInfo:
-        tenants = self._tenants()
-        return tenants.get(tenant_id) or tenants[DEFAULT_TENANT_ID]
+        """Return the tenant `tenant_id`; one added since the last read is read at once."""
+        found = self._tenants().get(tenant_id)
+        if found is None:
+            self.forget()  # a job or a spooled message of a municipality added meanwhile
+            found = self._tenants().get(tenant_id)
+        return found or self._tenants()[DEFAULT_TENANT_ID]
 
     def settings_for(self, tenant_id: int, base: Settings) -> Settings:
         """Return `base` as the municipality `tenant_id` sees it: its own numbers, bot,

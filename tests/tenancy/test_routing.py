@@ -265,3 +265,17 @@ def test_a_call_hung_up_before_the_end_stays_with_the_municipality_called(
         )
     finally:
         runtime.db.dispose()
+
+
+def test_a_municipality_added_on_another_machine_is_known_to_this_one(runtime: Runtime) -> None:
+    assert [t.slug for t in runtime.tenants.all()] == ["default"]
+    # Another machine adds Gemeente B: this one's list is read again within 30 seconds,
+    # and at once for a job or a spooled message that names B.
+    other = Runtime.start(runtime.settings)
+    try:
+        b = add_b(other)
+    finally:
+        other.db.dispose()
+    assert runtime.tenants.by_host(B_HOST) is None
+    assert runtime.tenants.get(b).name == "Gemeente B"
+    assert runtime.tenants.by_host(B_HOST) is not None
