@@ -10,7 +10,9 @@ they outlive the contributions they counted.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -40,15 +42,21 @@ def month_of(moment: datetime) -> str:
 
 
 @functools.cache
-def _add(dialect: str) -> Prepared:
-    # One statement: every counted message runs it, and concurrent ones add up exactly.
+def _add(dialect: str, rows: int) -> Prepared:
+    # One statement for every count of a transaction: every counted message runs it, and
+    # concurrent ones add up exactly.
     table = UsageCount.__table__
     insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
     statement = insert.values(
-        tenant_id=bindparam("tenant"),
-        month=bindparam("month"),
-        metric=bindparam("metric"),
-        quantity=bindparam("quantity"),
+        [
+            {
+                "tenant_id": bindparam(f"tenant_{n}", type_=table.c.tenant_id.type),
+                "month": bindparam(f"month_{n}", type_=table.c.month.type),
+                "metric": bindparam(f"metric_{n}", type_=table.c.metric.type),
+                "quantity": bindparam(f"quantity_{n}", type_=table.c.quantity.type),
+            }
+            for n in range(rows)
+        ]
     )
     return Prepared(
         statement.on_conflict_do_update(
@@ -58,19 +66,49 @@ def _add(dialect: str) -> Prepared:
     )
 
 
+# The counts of the transaction at hand, while one is gathered (`tally`), by metric.
+_gathered: ContextVar[dict[str, int] | None] = ContextVar("inspraak_usage", default=None)
+
+
+def _write(session: Executor, counts: Mapping[str, int]) -> None:
+    tenant, month = current_tenant_id(), month_of(utcnow())
+    parameters: dict[str, object] = {}
+    for n, (metric, quantity) in enumerate(sorted(counts.items())):
+        parameters |= {
+            f"tenant_{n}": tenant,
+            f"month_{n}": month,
+            f"metric_{n}": metric,
+            f"quantity_{n}": quantity,
+        }
+    _add(dialect_name(session), len(counts)).rows(session, parameters)
+
+
 def count(session: Executor, metric: str, quantity: int = 1) -> None:
-    """Add `quantity` of `metric` to the current tenant's count for this month; no commit."""
+    """Add `quantity` of `metric` to the current tenant's count for this month; no commit.
+
+    Inside `tally`, the count waits to be written with the others of the transaction.
+    """
     if quantity <= 0:
         return
-    _add(dialect_name(session)).rows(
-        session,
-        {
-            "tenant": current_tenant_id(),
-            "month": month_of(utcnow()),
-            "metric": metric,
-            "quantity": int(quantity),
-        },
-    )
+    gathered = _gathered.get()
+    if gathered is not None:
+        gathered[metric] = gathered.get(metric, 0) + int(quantity)
+    else:
+        _write(session, {metric: int(quantity)})
+
+
+@contextmanager
+def tally(session: Executor) -> Iterator[None]:
+    """Gather the counts of the enclosed writes and add them in one statement at the end
+    (an incoming text counts its contribution, its segments and its reply's)."""
+    token = _gathered.set({})
+    try:
+        yield
+        gathered = _gathered.get()
+    finally:
+        _gathered.reset(token)
+    if gathered:
+        _write(session, gathered)
 
 
 def count_sent(session: Executor, meters: Mapping[str, Meter], channel: str, body: str) -> None:

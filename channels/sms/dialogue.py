@@ -223,6 +223,11 @@ def carry_out(session: Executor, plan: Plan) -> Stored | None:
     May run twice (see `Database.write`): it only writes, and leaves the reply to
     `reply_to`, after the commit.
     """
+    with usage.tally(session):
+        return _carry_out(session, plan)
+
+
+def _carry_out(session: Executor, plan: Plan) -> Stored | None:
     stored = None
     if plan.counted is not None:
         counted = plan.counted
