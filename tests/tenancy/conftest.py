@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +15,6 @@ from werkzeug.test import TestResponse
 from intake.app import create_app
 from intake.consultations import save, seed_demo
 from intake.inbound import Inbound, InboundMedia, Sender
-from intake.migrations import upgrade
 from intake.models import (
     ClosedQuestion,
     Contribution,
@@ -33,7 +30,6 @@ from intake.staff import create_user, grant
 from intake.tenancy import scoped
 from intake.tenant_setup import TenantChanges, add_tenant
 from tests.admin.conftest import PASSWORD
-from tests.conftest import make_settings
 
 B_HOST = "inspraak.gemeente-b.be"
 B_NUMBER = "+3250111111"
@@ -177,26 +173,14 @@ def fill_b(runtime: Runtime, tenant_id: int) -> TenantB:
 
 
 @pytest.fixture
-def two_runtime(database_url: str, tmp_path: Path) -> Iterator[Runtime]:
-    """The default municipality with the demo consultation, and Gemeente B, on each database."""
-    rt = Runtime.start(make_settings(tmp_path / "data", database_url))
-    upgrade(rt.db.engine)
-    with rt.db.session() as session:
-        seed_demo(session)
-        session.commit()
-    yield rt
-    rt.db.dispose()
-
-
-@pytest.fixture
-def gemeente_b(two_runtime: Runtime) -> TenantB:
+def gemeente_b(any_runtime: Runtime) -> TenantB:
     """Gemeente B with its data."""
-    return fill_b(two_runtime, add_b(two_runtime))
+    return fill_b(any_runtime, add_b(any_runtime))
 
 
 @pytest.fixture
-def two_app(two_runtime: Runtime, gemeente_b: TenantB) -> Flask:
+def two_app(any_runtime: Runtime, gemeente_b: TenantB) -> Flask:
     """The web app serving both."""
-    app = create_app(runtime_=two_runtime)
+    app = create_app(runtime_=any_runtime)
     app.config["TESTING"] = True
     return app

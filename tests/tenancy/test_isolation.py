@@ -54,9 +54,9 @@ def _admin_of_a(app: Flask, runtime: Runtime) -> FlaskClient:
 
 
 def test_every_route_with_another_municipalitys_identifiers_is_not_found(
-    two_app: Flask, two_runtime: Runtime, gemeente_b: TenantB
+    two_app: Flask, any_runtime: Runtime, gemeente_b: TenantB
 ) -> None:
-    client = _admin_of_a(two_app, two_runtime)
+    client = _admin_of_a(two_app, any_runtime)
     csrf = token(client.get("/admin/").get_data(as_text=True))
     values = _values(gemeente_b)
     walked = []
@@ -72,7 +72,7 @@ def test_every_route_with_another_municipalitys_identifiers_is_not_found(
             assert response.status_code == 404, (method, path, response.status_code)
             walked.append((method, rule.endpoint))
     assert len(walked) >= 50
-    with scoped(gemeente_b.tenant_id), two_runtime.db.session() as session:
+    with scoped(gemeente_b.tenant_id), any_runtime.db.session() as session:
         contribution = session.get(Contribution, gemeente_b.contribution_id)
         assert contribution is not None
         assert contribution.text == B_TEXT
@@ -83,16 +83,16 @@ def test_every_route_with_another_municipalitys_identifiers_is_not_found(
 
 
 def test_pages_and_exports_never_show_another_municipalitys_words(
-    two_app: Flask, two_runtime: Runtime, gemeente_b: TenantB
+    two_app: Flask, any_runtime: Runtime, gemeente_b: TenantB
 ) -> None:
-    with two_runtime.db.session() as session:
+    with any_runtime.db.session() as session:
         demo_id = session.scalars(select(Consultation.id).where(Consultation.slug == "demo")).one()
         receive(
             session,
             Inbound(channel="web", language="nl", text=A_TEXT, consultation_id=demo_id),
         )
         session.commit()
-    client = _admin_of_a(two_app, two_runtime)
+    client = _admin_of_a(two_app, any_runtime)
     html = client.get("/admin/").get_data(as_text=True)
     assert A_TEXT in html
     csrf = token(html)
@@ -124,7 +124,7 @@ def test_pages_and_exports_never_show_another_municipalitys_words(
 
 
 def test_b_sees_its_own_and_its_audit_log_holds_only_its_own(
-    two_app: Flask, two_runtime: Runtime, gemeente_b: TenantB
+    two_app: Flask, any_runtime: Runtime, gemeente_b: TenantB
 ) -> None:
     client = browser_on(two_app, B_HOST)
     assert sign_in(client, "staf@gemeente-b.be").status_code == 302
@@ -134,10 +134,10 @@ def test_b_sees_its_own_and_its_audit_log_holds_only_its_own(
     with client.get(f"/admin/media/{gemeente_b.attachment_id}") as original:
         assert original.status_code == 200
         assert original.get_data() == b"RIFF....WAVEfmt voice of B"
-    _admin_of_a(two_app, two_runtime)
-    with scoped(gemeente_b.tenant_id), two_runtime.db.session() as session:
+    _admin_of_a(two_app, any_runtime)
+    with scoped(gemeente_b.tenant_id), any_runtime.db.session() as session:
         own = session.scalars(select(AuditEvent.action)).all()
-    with two_runtime.db.session() as session:
+    with any_runtime.db.session() as session:
         of_a = session.scalars(select(AuditEvent.action)).all()
         every = session.scalar(
             select(func.count()).select_from(AuditEvent).execution_options(**every_tenant())
@@ -148,7 +148,7 @@ def test_b_sees_its_own_and_its_audit_log_holds_only_its_own(
 
 
 def test_the_same_address_signs_in_to_each_municipality_separately(
-    two_app: Flask, two_runtime: Runtime, gemeente_b: TenantB
+    two_app: Flask, any_runtime: Runtime, gemeente_b: TenantB
 ) -> None:
     # B's member of staff is unknown on A's host.
     assert sign_in(two_app.test_client(), "staf@gemeente-b.be").status_code != 302

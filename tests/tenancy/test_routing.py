@@ -21,7 +21,7 @@ from intake.runtime import Runtime
 from intake.spool import Entry
 from intake.tenancy import every_tenant, scoped
 from intake.tenant_setup import TenantChanges, TenantSetupError, add_tenant, change_tenant
-from tests.channels.sms.conftest import PUBLIC_URL, post_signed
+from tests.channels.sms.conftest import PUBLIC_URL, post_signed, start_runtime
 from tests.conftest import make_settings
 from tests.support.telegram import SECRET, TOKEN, fake_bots, message
 from tests.support.twilio import ACCOUNT_SID, FakeTwilio, fake_twilio, message_params, new_sid, sign
@@ -134,45 +134,44 @@ def twilio() -> Iterator[FakeTwilio]:
         yield fake
 
 
+@pytest.fixture
+def phone_town(tmp_path: Path, twilio: FakeTwilio) -> Iterator[tuple[Runtime, int]]:
+    """The default municipality and Gemeente B, each with the demo, on Twilio; B's id."""
+    runtime = start_runtime(tmp_path / "data", **twilio.env(INSPRAAK_PUBLIC_URL=PUBLIC_URL))
+    b = add_b(runtime)
+    with scoped(b), runtime.db.session() as session:
+        seed_demo(session)
+        session.commit()
+    yield runtime, b
+    runtime.db.dispose()
+
+
 def test_the_number_texted_picks_the_municipality_and_answers_from_it(
-    tmp_path: Path, twilio: FakeTwilio
+    phone_town: tuple[Runtime, int], twilio: FakeTwilio
 ) -> None:
-    runtime = Runtime.start(
-        make_settings(tmp_path / "data", **twilio.env(INSPRAAK_PUBLIC_URL=PUBLIC_URL))
-    )
-    try:
-        upgrade(runtime.db.engine)
-        with runtime.db.session() as session:
-            seed_demo(session)
-            session.commit()
-        b = add_b(runtime)
-        with scoped(b), runtime.db.session() as session:
-            seed_demo(session)
-            session.commit()
-        client = create_app(runtime_=runtime).test_client()
-        to_b = message_params("DEMO Een hondenweide in B", number="+32470555001")
-        to_b["To"] = B_NUMBER
-        to_a = message_params("DEMO Een hondenweide in A", number="+32470555001")
-        for params in (to_b, to_a):
-            reply = post_signed(client, params).get_data(as_text=True)
-            assert re.search(r"[A-Z0-9]{3}-[A-Z0-9]{3}", reply), reply
-        assert _by_tenant(runtime) == {1: ["Een hondenweide in A"], b: ["Een hondenweide in B"]}
-        # The same number is a resident of each, known to each apart.
-        with scoped(b), runtime.db.session() as session:
-            (only,) = session.scalars(select(Contribution)).all()
-        assert only.contributor_id is not None
-        # A message sent later for B (a spooled one's reference) goes out from B's number.
-        spooled = message_params("DEMO Nog een bank in B", number="+32470555002")
-        spooled["To"] = B_NUMBER
-        with scoped(b):
-            runtime.spool.put(Entry("sms", spooled["MessageSid"], spooled, sender=None))
-        assert runtime.replay_spool().stored == 1
-        assert _by_tenant(runtime)[b] == ["Een hondenweide in B", "Nog een bank in B"]
-        sent = [r for r in twilio.requests if r.path.endswith("/Messages.json")]
-        senders = [dict(parse_qsl(r.body.decode()))["From"] for r in sent]
-        assert senders == [B_NUMBER]
-    finally:
-        runtime.db.dispose()
+    runtime, b = phone_town
+    client = create_app(runtime_=runtime).test_client()
+    to_b = message_params("DEMO Een hondenweide in B", number="+32470555001")
+    to_b["To"] = B_NUMBER
+    to_a = message_params("DEMO Een hondenweide in A", number="+32470555001")
+    for params in (to_b, to_a):
+        reply = post_signed(client, params).get_data(as_text=True)
+        assert re.search(r"[A-Z0-9]{3}-[A-Z0-9]{3}", reply), reply
+    assert _by_tenant(runtime) == {1: ["Een hondenweide in A"], b: ["Een hondenweide in B"]}
+    # The same number is a resident of each, known to each apart.
+    with scoped(b), runtime.db.session() as session:
+        (only,) = session.scalars(select(Contribution)).all()
+    assert only.contributor_id is not None
+    # A message sent later for B (a spooled one's reference) goes out from B's number.
+    spooled = message_params("DEMO Nog een bank in B", number="+32470555002")
+    spooled["To"] = B_NUMBER
+    with scoped(b):
+        runtime.spool.put(Entry("sms", spooled["MessageSid"], spooled, sender=None))
+    assert runtime.replay_spool().stored == 1
+    assert _by_tenant(runtime)[b] == ["Een hondenweide in B", "Nog een bank in B"]
+    sent = [r for r in twilio.requests if r.path.endswith("/Messages.json")]
+    senders = [dict(parse_qsl(r.body.decode()))["From"] for r in sent]
+    assert senders == [B_NUMBER]
 
 
 def test_a_municipalitys_own_bot_posts_to_its_own_path(tmp_path: Path) -> None:
@@ -214,57 +213,45 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 def test_a_call_hung_up_before_the_end_stays_with_the_municipality_called(
-    tmp_path: Path, twilio: FakeTwilio
+    phone_town: tuple[Runtime, int], twilio: FakeTwilio
 ) -> None:
-    runtime = Runtime.start(
-        make_settings(tmp_path / "data", **twilio.env(INSPRAAK_PUBLIC_URL=PUBLIC_URL))
+    runtime, b = phone_town
+    client = create_app(runtime_=runtime).test_client()
+    call = {"AccountSid": ACCOUNT_SID, "CallSid": new_sid("CA"), "From": "+32470555003"}
+
+    def post(url: str, params: dict[str, str]) -> str:
+        path = url.removeprefix(PUBLIC_URL)
+        signed = {"X-Twilio-Signature": sign(url, params)}
+        return client.post(path, data=params, headers=signed).get_data(as_text=True)
+
+    called = {**call, "To": B_NUMBER}
+    greeting = ET.fromstring(post(f"{PUBLIC_URL}/hooks/twilio/voice", called))
+    gather = greeting.find("Gather")
+    assert gather is not None
+    question = ET.fromstring(post(gather.attrib["action"], {**called, "Digits": "1"}))
+    record = question.find("Record")
+    assert record is not None
+    # The caller speaks and hangs up: only the recording's callback comes, without To.
+    sid, url = twilio.add_recording(b"RIFF$\x00\x00\x00WAVEfmt ")
+    callback = record.attrib["recordingStatusCallback"]
+    assert "tenant=gemeente-b" in callback
+    status = {**call, "RecordingSid": sid, "RecordingUrl": url, "RecordingDuration": "4"}
+    post(callback, {**status, "RecordingStatus": "completed"})
+    with runtime.db.session() as session:
+        rows = session.execute(
+            select(Contribution.tenant_id, Contribution.channel).execution_options(**every_tenant())
+        ).all()
+    assert rows == [(b, "voice")]
+    # Without the (signed) name, the same callback is refused, not filed elsewhere.
+    forged = callback.replace("tenant=gemeente-b", "tenant=default")
+    assert (
+        client.post(
+            forged.removeprefix(PUBLIC_URL),
+            data=status,
+            headers={"X-Twilio-Signature": sign(callback, status)},
+        ).status_code
+        == 403
     )
-    try:
-        upgrade(runtime.db.engine)
-        b = add_b(runtime)
-        with scoped(b), runtime.db.session() as session:
-            seed_demo(session)
-            session.commit()
-        client = create_app(runtime_=runtime).test_client()
-        call = {"AccountSid": ACCOUNT_SID, "CallSid": new_sid("CA"), "From": "+32470555003"}
-
-        def post(url: str, params: dict[str, str]) -> str:
-            path = url.removeprefix(PUBLIC_URL)
-            signed = {"X-Twilio-Signature": sign(url, params)}
-            return client.post(path, data=params, headers=signed).get_data(as_text=True)
-
-        called = {**call, "To": B_NUMBER}
-        greeting = ET.fromstring(post(f"{PUBLIC_URL}/hooks/twilio/voice", called))
-        gather = greeting.find("Gather")
-        assert gather is not None
-        question = ET.fromstring(post(gather.attrib["action"], {**called, "Digits": "1"}))
-        record = question.find("Record")
-        assert record is not None
-        # The caller speaks and hangs up: only the recording's callback comes, without To.
-        sid, url = twilio.add_recording(b"RIFF$\x00\x00\x00WAVEfmt ")
-        callback = record.attrib["recordingStatusCallback"]
-        assert "tenant=gemeente-b" in callback
-        status = {**call, "RecordingSid": sid, "RecordingUrl": url, "RecordingDuration": "4"}
-        post(callback, {**status, "RecordingStatus": "completed"})
-        with runtime.db.session() as session:
-            rows = session.execute(
-                select(Contribution.tenant_id, Contribution.channel).execution_options(
-                    **every_tenant()
-                )
-            ).all()
-        assert rows == [(b, "voice")]
-        # Without the (signed) name, the same callback is refused, not filed elsewhere.
-        forged = callback.replace("tenant=gemeente-b", "tenant=default")
-        assert (
-            client.post(
-                forged.removeprefix(PUBLIC_URL),
-                data=status,
-                headers={"X-Twilio-Signature": sign(callback, status)},
-            ).status_code
-            == 403
-        )
-    finally:
-        runtime.db.dispose()
 
 
 def test_a_municipality_added_on_another_machine_is_known_to_this_one(runtime: Runtime) -> None:
